@@ -1,0 +1,12 @@
+"""Subcommands of ``arena``, one module each; ``COMMANDS`` lists them for the CLI group."""
+
+from __future__ import annotations
+
+import click
+
+
+def COMMANDS() -> list[click.Command]:  # noqa: N802 - reads like a constant at the call site
+    """Every subcommand, imported here so the group stays a one-line loop."""
+    from arena.commands.assemble import assemble
+
+    return [assemble]
