@@ -25,10 +25,14 @@ class Settings:
 
     @property
     def pspace(self) -> int:
-        """P-space size: pMARS uses 1/16 of the core size when -S is not given."""
-        if self.pspace_size is not None:
+        """P-space size; without -S, pMARS uses about 1/16 of the core size."""
+        if self.pspace_size:
             return self.pspace_size
-        return max(1, self.core_size // 16)
+        # pMARS takes core_size / i for the largest i <= 16 that divides the core size.
+        for i in range(16, 0, -1):
+            if self.core_size % i == 0:
+                return self.core_size // i
+        return self.core_size
 
     @property
     def read(self) -> int:

@@ -25,7 +25,9 @@ _PIN = re.compile(r"^\s*PIN\s+(-?\d+)\s*$", re.IGNORECASE)
 _END = re.compile(r"^\s*END\s*$", re.IGNORECASE)
 
 
-def parse_load_file(text: str, *, core_size: int, name: str = "", file: str | None = None) -> Warrior:
+def parse_load_file(
+    text: str, *, core_size: int, name: str = "", file: str | None = None
+) -> Warrior:
     """Parse load-file text; raises AssemblyError with the line on anything unexpected."""
     start = 0
     pin: int | None = None

@@ -1,0 +1,102 @@
+"""How the engine lays out a core cell and a battle's warriors in flat arrays.
+
+A core cell is four consecutive int32 slots of one flat array ``core``:
+
+* ``core[4*i + INS]``: the instruction word ``key | a_mode << 8 | b_mode << 11``, where
+  ``key = opcode * 8 + modifier`` is the number the execute ladder dispatches on (pMARS
+  numbers opcodes and modifiers the same way), and the modes are 0..7 in the order
+  ``# $ @ < > * { }``;
+* ``core[4*i + AV]`` and ``core[4*i + BV]``: the A and B numbers, always in 0..s-1;
+* the fourth slot is padding, so a cell is 16 bytes and an index is a shift.
+
+Two instruction words are equal exactly when pMARS's (opcode byte, A mode, B mode) are,
+which is what ``.I`` comparisons test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from arena.redcode.model import DAT, DIRECT, LDP, M_F, MODES, MODIFIERS, OPCODES, Warrior
+
+CELL = 4  # int32 slots per core cell
+INS, AV, BV = 0, 1, 2
+MODE_SHIFT_A = 8
+MODE_SHIFT_B = 11
+KEY_MASK = 0xFF
+
+EMPTY_INS = (DAT * 8 + M_F) | (DIRECT << MODE_SHIFT_A) | (DIRECT << MODE_SHIFT_B)
+
+
+def pack_ins(opcode: int, modifier: int, a_mode: int, b_mode: int) -> int:
+    """The instruction word of one cell."""
+    return (opcode * 8 + modifier) | (a_mode << MODE_SHIFT_A) | (b_mode << MODE_SHIFT_B)
+
+
+def unpack_ins(word: int) -> tuple[int, int, int, int]:
+    """(opcode, modifier, a_mode, b_mode) of an instruction word."""
+    key = word & KEY_MASK
+    return key >> 3, key & 7, (word >> MODE_SHIFT_A) & 7, (word >> MODE_SHIFT_B) & 7
+
+
+def format_cell(word: int, a: int, b: int) -> str:
+    """``OP.MOD <mode><a> <mode><b>`` with raw values, as the golden traces print a cell."""
+    op, mod, am, bm = unpack_ins(word)
+    return f"{OPCODES[op]}.{MODIFIERS[mod]} {MODES[am]}{a} {MODES[bm]}{b}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Program:
+    """Every warrior of one battle, concatenated into flat arrays the kernels read.
+
+    Warrior ``i`` occupies ``ins[offsets[i]:offsets[i+1]]`` (and the same of ``a``, ``b``);
+    ``starts[i]`` is its ORG offset. Values are reduced modulo ``core_size``.
+    """
+
+    ins: np.ndarray  # int32
+    a: np.ndarray  # int32
+    b: np.ndarray  # int32
+    offsets: np.ndarray  # int64, length n+1
+    starts: np.ndarray  # int64
+    core_size: int
+    uses_ldp: bool
+
+    @property
+    def n(self) -> int:
+        return int(self.starts.shape[0])
+
+    @classmethod
+    def from_warriors(cls, warriors: Sequence[Warrior], core_size: int) -> Program:
+        ins: list[np.ndarray] = []
+        avs: list[np.ndarray] = []
+        bvs: list[np.ndarray] = []
+        offsets = [0]
+        starts = []
+        uses_ldp = False
+        for w in warriors:
+            op = w.opcode.astype(np.int32)
+            word = (
+                op * 8
+                + w.modifier.astype(np.int32)
+                + (w.a_mode.astype(np.int32) << MODE_SHIFT_A)
+                + (w.b_mode.astype(np.int32) << MODE_SHIFT_B)
+            )
+            ins.append(word)
+            avs.append(np.mod(w.a_value.astype(np.int64), core_size).astype(np.int32))
+            bvs.append(np.mod(w.b_value.astype(np.int64), core_size).astype(np.int32))
+            offsets.append(offsets[-1] + len(w))
+            starts.append(int(w.start))
+            uses_ldp = uses_ldp or bool(np.any(op == LDP))
+        empty = np.zeros(0, dtype=np.int32)
+        return cls(
+            ins=np.concatenate(ins) if ins else empty,
+            a=np.concatenate(avs) if avs else empty,
+            b=np.concatenate(bvs) if bvs else empty,
+            offsets=np.array(offsets, dtype=np.int64),
+            starts=np.array(starts, dtype=np.int64),
+            core_size=core_size,
+            uses_ldp=uses_ldp,
+        )
