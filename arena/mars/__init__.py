@@ -3,4 +3,4 @@
 from arena.mars.engine import PSpace, RoundsResult, default_pspace_size, run_rounds
 from arena.mars.layout import Program
 
-__all__ = ["Program", "PSpace", "RoundsResult", "default_pspace_size", "run_rounds"]
+__all__ = ["PSpace", "Program", "RoundsResult", "default_pspace_size", "run_rounds"]

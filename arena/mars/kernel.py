@@ -684,10 +684,10 @@ def run_round(
                 break
         else:
             starter = st[ST_STARTER]
-            if alive < 2 or (w - starter) % nwar <= (cur - starter) % nwar:
-                if _drq_cycle_end(drq, qcount, nwar, alive, st):
-                    done = 1
-                    break
+            boundary = alive < 2 or (w - starter) % nwar <= (cur - starter) % nwar
+            if boundary and _drq_cycle_end(drq, qcount, nwar, alive, st):
+                done = 1
+                break
     st[ST_W] = w
     st[ST_PREV] = prev
     st[ST_ALIVE] = alive
