@@ -1,0 +1,335 @@
+"""A stepper over the engine for the TUI and for tests: one instruction at a time.
+
+The Debugger owns the same arrays the batch kernel uses and advances them with the same
+compiled ``run_round``, only with a small step budget and a trace buffer; so what it shows
+is exactly what ``arena battle`` computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from arena.mars.engine import PSpace, _limits
+from arena.mars.kernel import (
+    ST_ALIVE,
+    ST_DONE,
+    ST_SIZE,
+    ST_STEPS,
+    ST_W,
+    TR_A,
+    TR_ADDR_A,
+    TR_ADDR_B,
+    TR_B,
+    TR_COLS,
+    TR_INS,
+    TR_NPROCS,
+    TR_PC,
+    TR_RADDR_B,
+    TR_W,
+    finish_round,
+    load_round,
+    run_round,
+)
+from arena.mars.layout import AV, BV, CELL, EMPTY_INS, INS, Program, format_cell, unpack_ins
+from arena.redcode.model import (
+    ADD,
+    DIV,
+    DJN,
+    LDP,
+    MOD,
+    MOV,
+    MUL,
+    SUB,
+    Warrior,
+)
+from arena.settings import Settings
+
+_WRITES_B = frozenset({MOV, ADD, SUB, MUL, DIV, MOD, DJN, LDP})
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One executed instruction, as fetched (before it executed)."""
+
+    step: int  # index of the instruction in the round, from 0
+    warrior: int
+    pc: int
+    nprocs: int  # the warrior's processes before it executed
+    opcode: int
+    modifier: int
+    a_mode: int
+    a_value: int
+    b_mode: int
+    b_value: int
+    addr_a: int  # A operand's address
+    addr_b: int  # B operand's (write) address
+
+    def text(self) -> str:
+        """``OP.MOD <mode><a> <mode><b>`` with raw values."""
+        word = self.opcode * 8 + self.modifier | self.a_mode << 8 | self.b_mode << 11
+        return format_cell(word, self.a_value, self.b_value)
+
+
+@dataclass(frozen=True, slots=True)
+class Events:
+    """Core cells touched by the instructions of the last ``step`` call."""
+
+    executed: frozenset[int]
+    read: frozenset[int]
+    written: frozenset[int]
+
+
+class Debugger:
+    """Plays a battle one instruction (or N) at a time.
+
+    ``positions``/``starters`` give every round's load addresses and first mover (as
+    ``arena.battle.place`` computes them); ``Debugger.for_battle`` does that for you.
+    """
+
+    def __init__(
+        self,
+        warriors: Sequence[Warrior],
+        settings: Settings,
+        positions: np.ndarray,
+        starters: np.ndarray,
+        *,
+        pspace: PSpace | None = None,
+    ):
+        self.warriors = list(warriors)
+        self.settings = settings
+        self.program = Program.from_warriors(self.warriors, settings.core_size)
+        self.positions = np.ascontiguousarray(np.atleast_2d(positions), dtype=np.int64)
+        self.starters = np.ascontiguousarray(np.atleast_1d(starters), dtype=np.int64)
+        n = self.program.n
+        s = settings.core_size
+        t = settings.max_processes
+        self.n = n
+        self.core = np.zeros(s * CELL, dtype=np.int32)
+        self.q = np.zeros(n * t, dtype=np.int32)
+        self.qhead = np.zeros(n, dtype=np.int64)
+        self.qtail = np.zeros(n, dtype=np.int64)
+        self.qcount = np.zeros(n, dtype=np.int64)
+        self.nxt = np.zeros(n, dtype=np.int64)
+        self.st = np.zeros(ST_SIZE, dtype=np.int64)
+        self.slots = np.zeros((n, 2 * n - 1), dtype=np.int64)
+        self.pspace = pspace or PSpace.for_warriors(self.warriors, s, settings.pspace)
+        self._rw = _limits(s, settings.read_limit, settings.write_limit)
+        self._trace = np.zeros((1, TR_COLS), dtype=np.int64)
+        self.round = 0  # 1-based once started
+        self.events = Events(frozenset(), frozenset(), frozenset())
+        self.start_round(1)
+
+    @classmethod
+    def for_battle(
+        cls,
+        warriors: Sequence[Warrior],
+        settings: Settings,
+        *,
+        rounds: int | None = None,
+        fixed_position: int | None = None,
+        checksum_seed: bool = False,
+        seed: int | None = None,
+    ) -> Debugger:
+        """A Debugger whose rounds are placed exactly as ``arena.battle.play`` places them."""
+        from arena.battle import initial_seed, place
+
+        seed0 = initial_seed(
+            warriors,
+            settings,
+            fixed_position=fixed_position,
+            checksum_seed=checksum_seed,
+            seed=seed,
+        )
+        rounds = settings.rounds if rounds is None else rounds
+        placement = place(len(warriors), max(rounds, 1), settings, seed0)
+        return cls(warriors, settings, placement.positions, placement.starters)
+
+    # ---- rounds
+    @property
+    def rounds(self) -> int:
+        return int(self.positions.shape[0])
+
+    def start_round(self, number: int) -> None:
+        """Load round ``number`` (1-based) afresh; P-space and scores carry over."""
+        if not 1 <= number <= self.rounds:
+            raise ValueError(f"round {number} is not in 1..{self.rounds}")
+        self.round = number
+        p = self.program
+        load_round(
+            self.core,
+            self.q,
+            self.qhead,
+            self.qtail,
+            self.qcount,
+            self.nxt,
+            self.st,
+            self.settings.core_size,
+            self.settings.max_processes,
+            self.settings.max_cycles,
+            p.ins,
+            p.a,
+            p.b,
+            p.offsets,
+            p.starts,
+            self.positions[number - 1],
+            self.starters[number - 1],
+        )
+        self._finished_booked = False
+        self.events = Events(frozenset(), frozenset(), frozenset())
+
+    def next_round(self) -> bool:
+        """Finish the current round if needed, then load the next; False after the last."""
+        self.run()
+        if self.round >= self.rounds:
+            return False
+        self.start_round(self.round + 1)
+        return True
+
+    @property
+    def round_over(self) -> bool:
+        return bool(self.st[ST_DONE])
+
+    @property
+    def steps(self) -> int:
+        """Instructions executed so far in this round."""
+        return int(self.st[ST_STEPS])
+
+    @property
+    def next_warrior(self) -> int:
+        """The warrior about to move, or -1 once the round is over."""
+        return -1 if self.round_over else int(self.st[ST_W])
+
+    @property
+    def alive(self) -> int:
+        return int(self.st[ST_ALIVE])
+
+    # ---- stepping
+    def step(self, count: int = 1) -> list[Step]:
+        """Execute up to ``count`` instructions of this round; returns them as fetched."""
+        start = self.steps
+        rows = self._advance(count)
+        return [self._row_to_step(r, start + i) for i, r in enumerate(rows)]
+
+    def step_rows(self, count: int) -> np.ndarray:
+        """Like ``step`` but returns the raw trace rows (fast for long runs)."""
+        return self._advance(count)
+
+    def run(self, max_steps: int | None = None) -> int:
+        """Run to the end of the round (or ``max_steps``) without recording; returns count."""
+        budget = np.int64(1) << 62 if max_steps is None else max_steps
+        executed = self._run(int(budget), None)
+        self.events = Events(frozenset(), frozenset(), frozenset())
+        return executed
+
+    def _run(self, budget: int, trace) -> int:
+        s = self.settings
+        executed = run_round(
+            self.core,
+            self.q,
+            self.qhead,
+            self.qtail,
+            self.qcount,
+            self.nxt,
+            self.st,
+            s.core_size,
+            s.max_processes,
+            self.n,
+            budget,
+            self.pspace.cells,
+            self.pspace.size,
+            self.pspace.index,
+            self.pspace.last_result,
+            self.slots,
+            self._rw,
+            trace,
+            None,
+        )
+        if self.round_over and not self._finished_booked:
+            finish_round(self.qcount, self.st, self.slots, self.pspace.last_result)
+            self._finished_booked = True
+        return int(executed)
+
+    def _advance(self, count: int) -> np.ndarray:
+        if count < 1 or self.round_over:
+            self.events = Events(frozenset(), frozenset(), frozenset())
+            return np.zeros((0, TR_COLS), dtype=np.int64)
+        if self._trace.shape[0] < count:
+            self._trace = np.zeros((count, TR_COLS), dtype=np.int64)
+        before = self.core.copy()
+        executed = self._run(count, self._trace)
+        rows = self._trace[:executed].copy()
+        self.events = self._events(rows, before)
+        return rows
+
+    def _events(self, rows: np.ndarray, before: np.ndarray) -> Events:
+        s = self.settings.core_size
+        changed = np.flatnonzero((before != self.core).reshape(-1, CELL).any(axis=1))
+        written = {int(x) for x in changed}
+        executed: set[int] = set()
+        read: set[int] = set()
+        for r in rows:
+            pc = int(r[TR_PC])
+            executed.add(pc)
+            op, _mod, am, bm = unpack_ins(int(r[TR_INS]))
+            if am != 0:
+                read.add(int(r[TR_ADDR_A]))
+                if am >= 2:
+                    read.add((pc + int(r[TR_A])) % s)
+            if bm != 0:
+                read.add(int(r[TR_RADDR_B]))
+                if bm >= 2:
+                    read.add((pc + int(r[TR_B])) % s)
+            if op in _WRITES_B:
+                written.add(int(r[TR_ADDR_B]))
+        return Events(frozenset(executed), frozenset(read), frozenset(written))
+
+    def _row_to_step(self, r: np.ndarray, index: int) -> Step:
+        op, mod, am, bm = unpack_ins(int(r[TR_INS]))
+        return Step(
+            step=index,
+            warrior=int(r[TR_W]),
+            pc=int(r[TR_PC]),
+            nprocs=int(r[TR_NPROCS]),
+            opcode=op,
+            modifier=mod,
+            a_mode=am,
+            a_value=int(r[TR_A]),
+            b_mode=bm,
+            b_value=int(r[TR_B]),
+            addr_a=int(r[TR_ADDR_A]),
+            addr_b=int(r[TR_ADDR_B]),
+        )
+
+    # ---- inspection
+    def cell(self, address: int) -> tuple[int, int, int, int, int, int]:
+        """(opcode, modifier, a_mode, a_value, b_mode, b_value) at ``address``."""
+        i = (address % self.settings.core_size) * CELL
+        op, mod, am, bm = unpack_ins(int(self.core[i + INS]))
+        return op, mod, am, int(self.core[i + AV]), bm, int(self.core[i + BV])
+
+    def cell_text(self, address: int) -> str:
+        i = (address % self.settings.core_size) * CELL
+        return format_cell(int(self.core[i + INS]), int(self.core[i + AV]), int(self.core[i + BV]))
+
+    def nonempty_cells(self) -> list[int]:
+        """Addresses of every cell that is not ``DAT.F $0, $0``."""
+        cells = self.core.reshape(-1, CELL)
+        mask = (cells[:, INS] != EMPTY_INS) | (cells[:, AV] != 0) | (cells[:, BV] != 0)
+        return [int(x) for x in np.flatnonzero(mask)]
+
+    def queue(self, warrior: int) -> list[int]:
+        """The warrior's process queue, head first."""
+        t = self.settings.max_processes
+        head = int(self.qhead[warrior])
+        count = int(self.qcount[warrior])
+        base = warrior * t
+        return [int(self.q[base + (head + k) % t]) for k in range(count)]
+
+    def tasks(self, warrior: int) -> int:
+        return int(self.qcount[warrior])
+
+    def pspace_cell(self, warrior: int, cell: int) -> int:
+        return self.pspace.read(warrior, cell)
