@@ -86,7 +86,7 @@ def test_debugger_events_and_step_objects(shared):
     dbg = Debugger.for_battle(warriors, Settings(), fixed_position=4000)
     first = dbg.step()
     assert len(first) == 1 and first[0].step == 0 and first[0].warrior == 0
-    assert first[0].text() == "ADD.AB #2004 $1" and first[0].pc == 1
+    assert first[0].text() == "MOV.I $2 $2" and first[0].pc == 1
     assert first[0].pc in dbg.events.executed
     # dwarf's ADD.AB writes its bomb pointer
     assert dbg.events.written
