@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-def COMMANDS() -> list[click.Command]:  # noqa: N802 - reads like a constant at the call site
+def COMMANDS() -> list[click.Command]:
     """Every subcommand, imported here so the group stays a one-line loop."""
     from arena.commands.assemble import assemble
 

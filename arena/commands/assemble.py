@@ -1,12 +1,47 @@
-"""``arena assemble``: print load files exactly as ``pmars -A`` does (filled in by the assembler work)."""
+"""``arena assemble``: print load files exactly as ``pmars -A`` does.
+
+Several files are assembled each on its own; a ``;file <path>`` line before each one's
+output (stdout) or messages (stderr) tells them apart, so a whole hill can be checked in
+one process. Exit status: 0 if every file assembles, 3 (pMARS's code) if any does not,
+2 for bad flags.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import click
+
+from arena.commands.flags import settings_from_flags, settings_options
+from arena.redcode.assembler import assemble_file, pmars_report
+from arena.redcode.printer import load_file
+
+ASSEMBLY_FAILED = 3
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True)
-def assemble(files: tuple[str, ...]) -> None:
-    """Assemble Redcode FILES and print their ICWS'94 load files."""
-    raise click.ClickException("the assembler is not wired in yet")
+@settings_options
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def assemble(files: tuple[str, ...], **flags: int | None) -> None:
+    """Assemble Redcode FILES and print their ICWS'94 load files (like pmars -A)."""
+    settings = settings_from_flags(len(files), battle=False, **flags)
+    failed = False
+    several = len(files) > 1
+    for path in files:
+        result = assemble_file(path, settings)
+        report = pmars_report(result)
+        if several:
+            click.echo(f";file {path}", err=not result.ok)
+        if result.ok:
+            assert result.warrior is not None
+            sys.stdout.write(load_file(result.warrior))
+            sys.stdout.flush()
+        else:
+            failed = True
+        if report:
+            if several and result.ok:
+                click.echo(f";file {path}", err=True)
+            sys.stderr.write(report)
+            sys.stderr.flush()
+    if failed:
+        sys.exit(ASSEMBLY_FAILED)

@@ -1,6 +1,20 @@
 """Redcode: assembling ICWS'94 text (with pMARS's extensions) into Warriors, and back."""
 
+from arena.redcode.assembler import AssemblyResult, assemble, assemble_file, pmars_report
+from arena.redcode.extract import extract, extract_redcode
 from arena.redcode.model import AssemblyError, Diagnostic, Warrior
 from arena.redcode.printer import format_instruction, load_file
 
-__all__ = ["AssemblyError", "Diagnostic", "Warrior", "format_instruction", "load_file"]
+__all__ = [
+    "AssemblyError",
+    "AssemblyResult",
+    "Diagnostic",
+    "Warrior",
+    "assemble",
+    "assemble_file",
+    "extract",
+    "extract_redcode",
+    "format_instruction",
+    "load_file",
+    "pmars_report",
+]

@@ -20,7 +20,7 @@ huge files) is cut short with a clear error instead of running away.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -31,7 +31,6 @@ from arena.redcode.model import (
     DIRECT,
     IMMEDIATE,
     JMP,
-    M_A,
     M_AB,
     M_B,
     M_F,
@@ -39,7 +38,6 @@ from arena.redcode.model import (
     MODES,
     MODIFIER_NUMBER,
     NOP,
-    OPCODE_NUMBER,
     OPCODES,
     SPL,
     Diagnostic,
@@ -50,11 +48,11 @@ from arena.settings import DEFAULT_SETTINGS, Settings
 
 PMARS_VERSION = 94  # the value of the predefined VERSION
 MAX_INSTRUCTIONS = 1000  # pMARS's hard limit on generated instructions
-MAX_LINE_CHARS = 9999  # pMARS reads at most this many characters of a line at once
-MAX_TEXT_CHARS = 10000  # pMARS's buffer for one rewritten line or expression
+MAX_LINE_CHARS = 255  # pMARS reads at most this many characters of a line at once
+MAX_TEXT_CHARS = 256  # pMARS's buffer for one rewritten line or expression
 MAX_LABELS_PER_LINE = 7
 MAX_DISTINCT_MESSAGES = 9  # pMARS gives up after this many messages on distinct lines
-MAX_EXPANSION_STEPS = 300_000  # our guard against runaway FOR/ROF expansion
+MAX_EXPANSION_STEPS = 100_000  # our guard against runaway FOR/ROF expansion
 MAX_SUBSTITUTION_DEPTH = 100  # our guard against deep EQU chains
 MAX_SOURCE_BYTES = 2_000_000  # our guard against absurd input sizes
 
@@ -327,7 +325,7 @@ class _Assembly:
         lines: list[_Line] = []
         redcode_seen = 0
         number = 0
-        physical = _physical_lines(self.source_text)
+        physical = _physical_lines(self.source_text, self.note_split_line)
         while True:
             try:
                 raw = next(physical)
@@ -357,6 +355,19 @@ class _Assembly:
             code = raw.split(";", 1)[0]
             lines.append(_Line(code, number, code))
         return lines
+
+    def note_split_line(self, number: int) -> None:
+        """Our own hint (pMARS says nothing): a long line is read as several lines."""
+        self.diagnostics.append(
+            Diagnostic(
+                "warning",
+                f"line is longer than {MAX_LINE_CHARS} characters; like pMARS, the rest "
+                "is read as a new line (shorten the line or move the comment)",
+                self.file,
+                number,
+                MAX_LINE_CHARS + 1,
+            )
+        )
 
     def comment(self, raw: str, pos: int, number: int, lines: list[_Line]) -> bool:
         """Handle a line that starts with ';'. True for a ';redcode' line."""
@@ -976,13 +987,16 @@ def _default_modifier(opcode: int, a_mode: int, b_mode: int) -> int:
     return M_B
 
 
-def _physical_lines(text: str) -> Iterator[str]:
-    """Lines as pMARS's reader sees them: split at newlines, cut at CR and NUL."""
-    for line in text.split("\n"):
+def _physical_lines(text: str, on_split: Callable[[int], None]) -> Iterator[str]:
+    """Lines as pMARS's reader sees them: split at newlines, cut at CR and NUL, and
+    read in pieces of at most MAX_LINE_CHARS characters."""
+    for number, line in enumerate(text.split("\n"), start=1):
         for cut in ("\r", "\0"):
             index = line.find(cut)
             if index >= 0:
                 line = line[:index]
+        if len(line) > MAX_LINE_CHARS:
+            on_split(number)
         while len(line) > MAX_LINE_CHARS:
             yield line[:MAX_LINE_CHARS]
             line = line[MAX_LINE_CHARS:]

@@ -23,7 +23,8 @@ from arena.redcode.tokens import BLANKS, DIGITS, LETTERS
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 MAX_DIGITS = 20  # pMARS reads at most this many digits of one number
-MAX_NESTING = 200  # parentheses and unary operators; deeper input is rejected
+MAX_NESTING = 300  # parentheses and unary operators; deeper input is rejected
+# (pMARS's 256-character expression buffer never needs more than 255 levels)
 
 
 class Status(IntEnum):
