@@ -1,0 +1,1 @@
+"""The arena terminal app (Textual). Imports ``arena``; ``arena`` never imports it."""
