@@ -29,6 +29,8 @@ from arena.mars.kernel import (
     TR_PC,
     TR_RADDR_B,
     TR_W,
+    WQ_COUNT,
+    WQ_HEAD,
     finish_round,
     load_round,
     run_round,
@@ -109,10 +111,7 @@ class Debugger:
         self.n = n
         self.core = np.zeros(s * CELL, dtype=np.int32)
         self.q = np.zeros(n * t, dtype=np.int32)
-        self.qhead = np.zeros(n, dtype=np.int64)
-        self.qtail = np.zeros(n, dtype=np.int64)
-        self.qcount = np.zeros(n, dtype=np.int64)
-        self.nxt = np.zeros(n, dtype=np.int64)
+        self.wq = np.zeros(n * 4, dtype=np.int64)
         self.st = np.zeros(ST_SIZE, dtype=np.int64)
         self.slots = np.zeros((n, 2 * n - 1), dtype=np.int64)
         self.pspace = pspace or PSpace.for_warriors(self.warriors, s, settings.pspace)
@@ -161,10 +160,7 @@ class Debugger:
         load_round(
             self.core,
             self.q,
-            self.qhead,
-            self.qtail,
-            self.qcount,
-            self.nxt,
+            self.wq,
             self.st,
             self.settings.core_size,
             self.settings.max_processes,
@@ -229,10 +225,7 @@ class Debugger:
         executed = run_round(
             self.core,
             self.q,
-            self.qhead,
-            self.qtail,
-            self.qcount,
-            self.nxt,
+            self.wq,
             self.st,
             s.core_size,
             s.max_processes,
@@ -248,7 +241,7 @@ class Debugger:
             None,
         )
         if self.round_over and not self._finished_booked:
-            finish_round(self.qcount, self.st, self.slots, self.pspace.last_result)
+            finish_round(self.wq, self.st, self.slots, self.pspace.last_result)
             self._finished_booked = True
         return int(executed)
 
@@ -323,13 +316,13 @@ class Debugger:
     def queue(self, warrior: int) -> list[int]:
         """The warrior's process queue, head first."""
         t = self.settings.max_processes
-        head = int(self.qhead[warrior])
-        count = int(self.qcount[warrior])
+        head = int(self.wq[warrior * 4 + WQ_HEAD])
+        count = self.tasks(warrior)
         base = warrior * t
         return [int(self.q[base + (head + k) % t]) for k in range(count)]
 
     def tasks(self, warrior: int) -> int:
-        return int(self.qcount[warrior])
+        return int(self.wq[warrior * 4 + WQ_COUNT])
 
     def pspace_cell(self, warrior: int, cell: int) -> int:
         return self.pspace.read(warrior, cell)

@@ -46,6 +46,11 @@ ST_SIZE = 8
 TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A, TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B = range(9)
 TR_COLS = 9
 
+# Per-warrior state, four int64 slots per warrior in ``wq``.
+WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT = range(4)
+
+U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparound code
+
 _MAX_STEPS = np.int64(1) << 62
 
 
@@ -88,7 +93,7 @@ def _pspace_set(pspace, psize, pidx, lastres, w, idx, value):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _drq_cycle_end(drq, qcount, nwar, alive, st):
+def _drq_cycle_end(drq, wq, nwar, alive, st):
     """Book one finished DRQ cycle; True when the DRQ round is over."""
     alive_cycles = drq[0]
     spawned = drq[1]
@@ -98,7 +103,7 @@ def _drq_cycle_end(drq, qcount, nwar, alive, st):
     done_cycles = st[ST_DRQ_CYCLES]
     width = nwar + 1
     for i in range(nwar):
-        n = np.int64(qcount[i])
+        n = wq[i * 4 + WQ_COUNT]
         if n > 0:
             alive_cycles[i * width + alive] += 1
             if n > prevn[i]:
@@ -107,7 +112,7 @@ def _drq_cycle_end(drq, qcount, nwar, alive, st):
     if alive <= 1 or done_cycles >= limit:
         if alive == 1 and done_cycles < limit:
             for i in range(nwar):
-                if qcount[i] > 0:
+                if wq[i * 4 + WQ_COUNT] > 0:
                     alive_cycles[i * width + 1] += limit - done_cycles
         return True
     return False
@@ -117,10 +122,7 @@ def _drq_cycle_end(drq, qcount, nwar, alive, st):
 def run_round(
     core,
     q,
-    qhead,
-    qtail,
-    qcount,
-    nxt,
+    wq,
     st,
     s,
     maxproc,
@@ -138,53 +140,59 @@ def run_round(
     """Execute instructions of a loaded round until it ends or ``max_steps`` have run.
 
     Returns the number of instructions executed by this call. ``st`` holds the round's
-    state between calls (``ST_*``); ``qhead``/``qtail``/``qcount`` the per-warrior ring
-    buffers of ``maxproc`` slots in ``q``; ``nxt`` the ring of living warriors.
+    state between calls (``ST_*``); ``wq[4*w + WQ_*]`` each warrior's queue head, tail,
+    process count and the next living warrior in the ring; its queue is the ring buffer
+    ``q[w*maxproc : (w+1)*maxproc]``.
 
     ``slots``: int64 ``[N, 2N-1]`` score slots; a death with L warriors alive before it
-    adds 1 to the dying warrior's ``slot[L + N - 2]`` (the survivors' slots are the
-    caller's, at the end of the round).
+    adds 1 to the dying warrior's ``slot[L + N - 2]`` (the survivors' slots are booked by
+    ``finish_round``).
     ``rw``: None, or an int64 array ``[read_limit, write_limit]``.
     ``trace``: None, or an int64 array with ``TR_COLS`` columns and at least
     ``max_steps`` rows, filled with one row per executed instruction.
     ``drq``: None, or a tuple ``(alive_cycles, spawned, coverage, prev_nprocs, cycles)``
     that makes the round follow the Digital Red Queen rules (exactly ``cycles[0]``
     cycles, no budget shrink; see ``arena.scoring``) and accumulates its metrics.
+
+    Array indices are cast to unsigned so numba emits no negative-index wraparound.
     """
     w = st[ST_W]
     prev = st[ST_PREV]
     alive = st[ST_ALIVE]
     cycle = st[ST_CYCLE]
-    steps = st[ST_STEPS]
     done = st[ST_DONE]
     s1 = s - 1
     executed = 0
-    while done == 0 and executed < max_steps:
+    if done != 0:
+        return 0
+    while executed < max_steps:
+        wb = w * 4
         base = w * maxproc
-        h = qhead[w]
-        pc = np.int64(q[base + h])
+        h = wq[U(wb + WQ_HEAD)]
+        pc = np.int64(q[U(base + h)])
         h += 1
         if h == maxproc:
             h = 0
-        qhead[w] = h
-        tail_before = qtail[w]
+        wq[U(wb + WQ_HEAD)] = h
         c4 = pc * CELL
-        ins = np.int64(core[c4 + INS])
-        av = np.int64(core[c4 + AV])
-        bv = np.int64(core[c4 + BV])
+        ins = np.int64(core[U(c4 + INS)])
+        av = np.int64(core[U(c4 + AV)])
+        bv = np.int64(core[U(c4 + BV)])
         if trace is not None:
             trace[executed, TR_W] = w
             trace[executed, TR_PC] = pc
-            trace[executed, TR_NPROCS] = qcount[w]
+            trace[executed, TR_NPROCS] = wq[U(wb + WQ_COUNT)]
             trace[executed, TR_INS] = ins
             trace[executed, TR_A] = av
             trace[executed, TR_B] = bv
+        if drq is not None:
+            tail_before = wq[U(wb + WQ_TAIL)]
         am = (ins >> 8) & 7
         bm = (ins >> 11) & 7
         key = ins & 0xFF
 
-        # ---- A operand: address addrA, registers ra_a (A number) and ra_b (B number)
-        if am == 0:  # immediate
+        # ---- A operand: address addr_a, registers ra_a (A number) and ra_b (B number)
+        if am == 0:  # immediate: the instruction register itself
             addr_a = pc
             ra_a = av
             ra_b = bv
@@ -197,20 +205,19 @@ def run_round(
                 addr_a = _fold(pc + av, pc, s, rw[0])
             if am == 1:  # direct
                 t4 = addr_a * CELL
-                ra_a = np.int64(core[t4 + AV])
-                ra_b = np.int64(core[t4 + BV])
+                ra_a = np.int64(core[U(t4 + AV)])
+                ra_b = np.int64(core[U(t4 + BV)])
             else:
-                # pointer cell and which of its numbers is the offset
                 if rw is not None and am != 2 and am != 5:
                     addr_a = _fold(pc + av, pc, s, rw[1])
-                fld = BV if am <= 4 else AV
-                p4 = addr_a * CELL + fld
-                t = np.int64(core[p4])
+                # @ < > use the pointer cell's B number, * { } its A number
+                p4 = addr_a * CELL + (BV if am <= 4 else AV)
+                t = np.int64(core[U(p4)])
                 if am == 3 or am == 6:  # predecrement
                     t -= 1
                     if t < 0:
                         t = s1
-                    core[p4] = t
+                    core[U(p4)] = t
                 if rw is None:
                     addr_a += t
                     if addr_a >= s:
@@ -218,20 +225,20 @@ def run_round(
                 else:
                     addr_a = _fold(addr_a + t, pc, s, rw[0])
                 t4 = addr_a * CELL
-                ra_a = np.int64(core[t4 + AV])
-                ra_b = np.int64(core[t4 + BV])
+                ra_a = np.int64(core[U(t4 + AV)])
+                ra_b = np.int64(core[U(t4 + BV)])
                 if am == 4 or am == 7:  # postincrement
                     t += 1
                     if t == s:
                         t = 0
-                    core[p4] = t
+                    core[U(p4)] = t
 
         # ---- B operand: write address addr_b, read address raddr_b, registers rb_a, rb_b
-        if bm == 0:
+        if bm == 0:  # immediate: read back from the core (A side effects are visible)
             addr_b = pc
             raddr_b = pc
-            rb_a = np.int64(core[c4 + AV])
-            rb_b = np.int64(core[c4 + BV])
+            rb_a = np.int64(core[U(c4 + AV)])
+            rb_b = np.int64(core[U(c4 + BV)])
         else:
             if rw is None:
                 addr_b = pc + bv
@@ -243,19 +250,18 @@ def run_round(
                 addr_b = _fold(pc + bv, pc, s, rw[1])
             if bm == 1:
                 t4 = raddr_b * CELL
-                rb_a = np.int64(core[t4 + AV])
-                rb_b = np.int64(core[t4 + BV])
+                rb_a = np.int64(core[U(t4 + AV)])
+                rb_b = np.int64(core[U(t4 + BV)])
             else:
                 if rw is not None and bm != 2 and bm != 5:
                     raddr_b = addr_b
-                fld = BV if bm <= 4 else AV
-                p4 = raddr_b * CELL + fld
-                t = np.int64(core[p4])
+                p4 = raddr_b * CELL + (BV if bm <= 4 else AV)
+                t = np.int64(core[U(p4)])
                 if bm == 3 or bm == 6:
                     t -= 1
                     if t < 0:
                         t = s1
-                    core[p4] = t
+                    core[U(p4)] = t
                 if rw is None:
                     addr_b += t
                     if addr_b >= s:
@@ -265,215 +271,181 @@ def run_round(
                     addr_b = _fold(addr_b + t, pc, s, rw[1])
                     raddr_b = _fold(raddr_b + t, pc, s, rw[0])
                 t4 = raddr_b * CELL
-                rb_a = np.int64(core[t4 + AV])
-                rb_b = np.int64(core[t4 + BV])
+                rb_a = np.int64(core[U(t4 + AV)])
+                rb_b = np.int64(core[U(t4 + BV)])
                 if bm == 4 or bm == 7:
                     t += 1
                     if t == s:
                         t = 0
-                    core[p4] = t
+                    core[U(p4)] = t
 
         if trace is not None:
             trace[executed, TR_ADDR_A] = addr_a
             trace[executed, TR_ADDR_B] = addr_b
             trace[executed, TR_RADDR_B] = raddr_b
 
-        # ---- execute. nextpc: -1 = the process dies, -2 = already queued, else queue it.
+        # ---- execute. nextpc: the address to queue; -1 kills the process; -2 = queued.
         nextpc = pc + 1
         if nextpc == s:
             nextpc = 0
         w4 = addr_b * CELL
-        # MOV
-        if key == 0:  # MOV.A
-            core[w4 + AV] = ra_a
+        wa = U(w4 + AV)
+        wbv = U(w4 + BV)
+        if key == 6:  # MOV.I
+            core[U(w4 + INS)] = core[U(addr_a * CELL + INS)]
+            core[wbv] = ra_b
+            core[wa] = ra_a
+        elif key == 0:  # MOV.A
+            core[wa] = ra_a
         elif key == 1:  # MOV.B
-            core[w4 + BV] = ra_b
+            core[wbv] = ra_b
         elif key == 2:  # MOV.AB
-            core[w4 + BV] = ra_a
+            core[wbv] = ra_a
         elif key == 3:  # MOV.BA
-            core[w4 + AV] = ra_b
+            core[wa] = ra_b
         elif key == 4:  # MOV.F
-            core[w4 + AV] = ra_a
-            core[w4 + BV] = ra_b
+            core[wa] = ra_a
+            core[wbv] = ra_b
         elif key == 5:  # MOV.X
-            core[w4 + BV] = ra_a
-            core[w4 + AV] = ra_b
-        elif key == 6:  # MOV.I
-            core[w4 + INS] = core[addr_a * CELL + INS]
-            core[w4 + BV] = ra_b
-            core[w4 + AV] = ra_a
-        # ADD
-        elif key == 8:
+            core[wbv] = ra_a
+            core[wa] = ra_b
+        elif key == 8:  # ADD.A
             v = rb_a + ra_a
-            if v >= s:
-                v -= s
-            core[w4 + AV] = v
-        elif key == 9:
+            core[wa] = v - s if v >= s else v
+        elif key == 9:  # ADD.B
             v = rb_b + ra_b
-            if v >= s:
-                v -= s
-            core[w4 + BV] = v
-        elif key == 10:
+            core[wbv] = v - s if v >= s else v
+        elif key == 10:  # ADD.AB
             v = rb_b + ra_a
-            if v >= s:
-                v -= s
-            core[w4 + BV] = v
-        elif key == 11:
+            core[wbv] = v - s if v >= s else v
+        elif key == 11:  # ADD.BA
             v = rb_a + ra_b
-            if v >= s:
-                v -= s
-            core[w4 + AV] = v
-        elif key == 12 or key == 14:
+            core[wa] = v - s if v >= s else v
+        elif key == 12 or key == 14:  # ADD.F, ADD.I
             v = rb_a + ra_a
-            if v >= s:
-                v -= s
-            core[w4 + AV] = v
+            core[wa] = v - s if v >= s else v
             v = rb_b + ra_b
-            if v >= s:
-                v -= s
-            core[w4 + BV] = v
-        elif key == 13:
+            core[wbv] = v - s if v >= s else v
+        elif key == 13:  # ADD.X
             v = rb_b + ra_a
-            if v >= s:
-                v -= s
-            core[w4 + BV] = v
+            core[wbv] = v - s if v >= s else v
             v = rb_a + ra_b
-            if v >= s:
-                v -= s
-            core[w4 + AV] = v
-        # SUB
-        elif key == 16:
+            core[wa] = v - s if v >= s else v
+        elif key == 16:  # SUB.A
             v = rb_a - ra_a
-            if v < 0:
-                v += s
-            core[w4 + AV] = v
-        elif key == 17:
+            core[wa] = v + s if v < 0 else v
+        elif key == 17:  # SUB.B
             v = rb_b - ra_b
-            if v < 0:
-                v += s
-            core[w4 + BV] = v
-        elif key == 18:
+            core[wbv] = v + s if v < 0 else v
+        elif key == 18:  # SUB.AB
             v = rb_b - ra_a
-            if v < 0:
-                v += s
-            core[w4 + BV] = v
-        elif key == 19:
+            core[wbv] = v + s if v < 0 else v
+        elif key == 19:  # SUB.BA
             v = rb_a - ra_b
-            if v < 0:
-                v += s
-            core[w4 + AV] = v
-        elif key == 20 or key == 22:
+            core[wa] = v + s if v < 0 else v
+        elif key == 20 or key == 22:  # SUB.F, SUB.I
             v = rb_a - ra_a
-            if v < 0:
-                v += s
-            core[w4 + AV] = v
+            core[wa] = v + s if v < 0 else v
             v = rb_b - ra_b
-            if v < 0:
-                v += s
-            core[w4 + BV] = v
-        elif key == 21:
+            core[wbv] = v + s if v < 0 else v
+        elif key == 21:  # SUB.X
             v = rb_b - ra_a
-            if v < 0:
-                v += s
-            core[w4 + BV] = v
+            core[wbv] = v + s if v < 0 else v
             v = rb_a - ra_b
-            if v < 0:
-                v += s
-            core[w4 + AV] = v
-        # MUL (pMARS multiplies in 32-bit unsigned arithmetic)
+            core[wa] = v + s if v < 0 else v
+        # MUL: pMARS multiplies in 32-bit unsigned arithmetic
         elif key == 24:
-            core[w4 + AV] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
+            core[wa] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
         elif key == 25:
-            core[w4 + BV] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
+            core[wbv] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
         elif key == 26:
-            core[w4 + BV] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
+            core[wbv] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
         elif key == 27:
-            core[w4 + AV] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
+            core[wa] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
         elif key == 28 or key == 30:
-            core[w4 + AV] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
-            core[w4 + BV] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
+            core[wa] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
+            core[wbv] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
         elif key == 29:
-            core[w4 + BV] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
-            core[w4 + AV] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
-        # DIV
+            core[wbv] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
+            core[wa] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
+        # DIV/MOD: a zero divisor kills the process; .F/.X still write the other half
         elif key == 32:
             if ra_a == 0:
                 nextpc = -1
             else:
-                core[w4 + AV] = rb_a // ra_a
+                core[wa] = rb_a // ra_a
         elif key == 33:
             if ra_b == 0:
                 nextpc = -1
             else:
-                core[w4 + BV] = rb_b // ra_b
+                core[wbv] = rb_b // ra_b
         elif key == 34:
             if ra_a == 0:
                 nextpc = -1
             else:
-                core[w4 + BV] = rb_b // ra_a
+                core[wbv] = rb_b // ra_a
         elif key == 35:
             if ra_b == 0:
                 nextpc = -1
             else:
-                core[w4 + AV] = rb_a // ra_b
+                core[wa] = rb_a // ra_b
         elif key == 36 or key == 38:
             if ra_a != 0:
-                core[w4 + AV] = rb_a // ra_a
+                core[wa] = rb_a // ra_a
             else:
                 nextpc = -1
             if ra_b != 0:
-                core[w4 + BV] = rb_b // ra_b
+                core[wbv] = rb_b // ra_b
             else:
                 nextpc = -1
         elif key == 37:
             if ra_b != 0:
-                core[w4 + AV] = rb_a // ra_b
+                core[wa] = rb_a // ra_b
             else:
                 nextpc = -1
             if ra_a != 0:
-                core[w4 + BV] = rb_b // ra_a
+                core[wbv] = rb_b // ra_a
             else:
                 nextpc = -1
-        # MOD
         elif key == 40:
             if ra_a == 0:
                 nextpc = -1
             else:
-                core[w4 + AV] = rb_a % ra_a
+                core[wa] = rb_a % ra_a
         elif key == 41:
             if ra_b == 0:
                 nextpc = -1
             else:
-                core[w4 + BV] = rb_b % ra_b
+                core[wbv] = rb_b % ra_b
         elif key == 42:
             if ra_a == 0:
                 nextpc = -1
             else:
-                core[w4 + BV] = rb_b % ra_a
+                core[wbv] = rb_b % ra_a
         elif key == 43:
             if ra_b == 0:
                 nextpc = -1
             else:
-                core[w4 + AV] = rb_a % ra_b
+                core[wa] = rb_a % ra_b
         elif key == 44 or key == 46:
             if ra_a != 0:
-                core[w4 + AV] = rb_a % ra_a
+                core[wa] = rb_a % ra_a
             else:
                 nextpc = -1
             if ra_b != 0:
-                core[w4 + BV] = rb_b % ra_b
+                core[wbv] = rb_b % ra_b
             else:
                 nextpc = -1
         elif key == 45:
             if ra_b != 0:
-                core[w4 + AV] = rb_a % ra_b
+                core[wa] = rb_a % ra_b
             else:
                 nextpc = -1
             if ra_a != 0:
-                core[w4 + BV] = rb_b % ra_a
+                core[wbv] = rb_b % ra_a
             else:
                 nextpc = -1
-        # JMZ
+        # JMZ / JMN test the B registers
         elif key == 48 or key == 51:
             if rb_a == 0:
                 nextpc = addr_a
@@ -483,7 +455,6 @@ def run_round(
         elif key == 52 or key == 53 or key == 54:
             if rb_a == 0 and rb_b == 0:
                 nextpc = addr_a
-        # JMN
         elif key == 56 or key == 59:
             if rb_a != 0:
                 nextpc = addr_a
@@ -495,135 +466,150 @@ def run_round(
                 nextpc = addr_a
         # DJN: decrement the core cell, test the registered value
         elif key == 64 or key == 67:
-            v = np.int64(core[w4 + AV]) - 1
-            if v < 0:
-                v = s1
-            core[w4 + AV] = v
+            v = np.int64(core[wa]) - 1
+            core[wa] = s1 if v < 0 else v
             if rb_a != 1:
                 nextpc = addr_a
         elif key == 65 or key == 66:
-            v = np.int64(core[w4 + BV]) - 1
-            if v < 0:
-                v = s1
-            core[w4 + BV] = v
+            v = np.int64(core[wbv]) - 1
+            core[wbv] = s1 if v < 0 else v
             if rb_b != 1:
                 nextpc = addr_a
         elif key == 68 or key == 69 or key == 70:
-            v = np.int64(core[w4 + BV]) - 1
-            if v < 0:
-                v = s1
-            core[w4 + BV] = v
-            v = np.int64(core[w4 + AV]) - 1
-            if v < 0:
-                v = s1
-            core[w4 + AV] = v
+            v = np.int64(core[wbv]) - 1
+            core[wbv] = s1 if v < 0 else v
+            v = np.int64(core[wa]) - 1
+            core[wa] = s1 if v < 0 else v
             if rb_a != 1 or rb_b != 1:
                 nextpc = addr_a
         # CMP (9) and SEQ (14): skip when equal
         elif key == 72 or key == 112:
             if rb_a == ra_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 73 or key == 113:
             if rb_b == ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 74 or key == 114:
             if rb_b == ra_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 75 or key == 115:
             if rb_a == ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 76 or key == 116:
             if rb_a == ra_a and rb_b == ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 77 or key == 117:
             if rb_b == ra_a and rb_a == ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 78 or key == 118:
             if (
-                core[raddr_b * CELL + INS] == core[addr_a * CELL + INS]
+                core[U(raddr_b * CELL + INS)] == core[U(addr_a * CELL + INS)]
                 and rb_a == ra_a
                 and rb_b == ra_b
             ):
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         # SLT: skip when A < B
         elif key == 80:
             if ra_a < rb_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 81:
             if ra_b < rb_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 82:
             if ra_a < rb_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 83:
             if ra_b < rb_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 84 or key == 86:
             if ra_a < rb_a and ra_b < rb_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 85:
             if ra_a < rb_b and ra_b < rb_a:
-                nextpc += 1
-        # SPL
-        elif key >= 88 and key <= 94:
-            ti = qtail[w]
-            q[base + ti] = nextpc
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
+        # SPL: the next instruction first, then the new process if there is room
+        elif (
+            key == 88 or key == 89 or key == 90 or key == 91 or key == 92 or key == 93 or key == 94
+        ):
+            ti = wq[U(wb + WQ_TAIL)]
+            q[U(base + ti)] = nextpc
             ti += 1
             if ti == maxproc:
                 ti = 0
-            if qcount[w] < maxproc:
-                qcount[w] += 1
-                q[base + ti] = addr_a
+            n = wq[U(wb + WQ_COUNT)]
+            if n < maxproc:
+                wq[U(wb + WQ_COUNT)] = n + 1
+                q[U(base + ti)] = addr_a
                 ti += 1
                 if ti == maxproc:
                     ti = 0
-            qtail[w] = ti
+            wq[U(wb + WQ_TAIL)] = ti
             nextpc = -2
-        # DAT
-        elif key >= 96 and key <= 102:
+        elif (
+            key == 96
+            or key == 97
+            or key == 98
+            or key == 99
+            or key == 100
+            or key == 101
+            or key == 102
+        ):  # DAT
             nextpc = -1
-        # JMP
-        elif key >= 104 and key <= 110:
+        elif (
+            key == 104
+            or key == 105
+            or key == 106
+            or key == 107
+            or key == 108
+            or key == 109
+            or key == 110
+        ):  # JMP
             nextpc = addr_a
         # SNE: skip when different
         elif key == 120:
             if rb_a != ra_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 121:
             if rb_b != ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 122:
             if rb_b != ra_a:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 123:
             if rb_a != ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 124:
             if rb_a != ra_a or rb_b != ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 125:
             if rb_b != ra_a or rb_a != ra_b:
-                nextpc += 1
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
         elif key == 126:
             if (
-                core[raddr_b * CELL + INS] != core[addr_a * CELL + INS]
+                core[U(raddr_b * CELL + INS)] != core[U(addr_a * CELL + INS)]
                 or rb_a != ra_a
                 or rb_b != ra_b
             ):
-                nextpc += 1
-        # NOP
-        elif key >= 128 and key <= 134:
+                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
+        elif (
+            key == 128
+            or key == 129
+            or key == 130
+            or key == 131
+            or key == 132
+            or key == 133
+            or key == 134
+        ):  # NOP
             pass
-        # LDP
+        # LDP / STP
         elif key == 136:
-            core[w4 + AV] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+            core[wa] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
         elif key == 137 or key == 140 or key == 141 or key == 142:
-            core[w4 + BV] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
+            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
         elif key == 138:
-            core[w4 + BV] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
         elif key == 139:
-            core[w4 + AV] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
-        # STP
+            core[wa] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
         elif key == 144:
             _pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_a)
         elif key == 145 or key == 148 or key == 149 or key == 150:
@@ -632,51 +618,49 @@ def run_round(
             _pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_a)
         elif key == 147:
             _pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_b)
-        else:  # an undefined key behaves as DAT
+        else:  # an undefined opcode/modifier pair behaves as DAT
             nextpc = -1
 
-        if nextpc >= s:  # a skip from the last cell
-            nextpc -= s
-        steps += 1
         executed += 1
         if nextpc >= 0:
-            ti = qtail[w]
-            q[base + ti] = nextpc
+            ti = wq[U(wb + WQ_TAIL)]
+            q[U(base + ti)] = nextpc
             ti += 1
             if ti == maxproc:
                 ti = 0
-            qtail[w] = ti
+            wq[U(wb + WQ_TAIL)] = ti
 
         if drq is not None:
             # every address queued for w counts towards its memory coverage
             ti = tail_before
-            tend = qtail[w]
+            tend = wq[U(wb + WQ_TAIL)]
             cov = drq[2]
             while ti != tend:
-                cov[w * s + q[base + ti]] = 1
+                cov[U(w * s + q[U(base + ti)])] = 1
                 ti += 1
                 if ti == maxproc:
                     ti = 0
 
         cur = w
-        died = False
         if nextpc == -1:
-            qcount[w] -= 1
-            if qcount[w] == 0:
-                died = True
-        if died:
-            slots[w, alive + nwar - 2] += 1
-            if drq is None:
-                cycle = cycle - 1 - _cdiv(cycle - 1, alive)
-            alive -= 1
-            if alive < 2 and drq is None:
-                done = 1
-                break
-            w = nxt[w]
-            nxt[prev] = w
+            n = wq[U(wb + WQ_COUNT)] - 1
+            wq[U(wb + WQ_COUNT)] = n
+            if n == 0:  # the warrior is dead
+                slots[w, alive + nwar - 2] += 1
+                if drq is None:
+                    cycle = cycle - 1 - _cdiv(cycle - 1, alive)
+                alive -= 1
+                w = wq[U(wb + WQ_NEXT)]
+                wq[U(prev * 4 + WQ_NEXT)] = w
+                if alive < 2 and drq is None:
+                    done = 1
+                    break
+            else:
+                prev = w
+                w = wq[U(wb + WQ_NEXT)]
         else:
             prev = w
-            w = nxt[w]
+            w = wq[U(wb + WQ_NEXT)]
         if drq is None:
             cycle -= 1
             if cycle == 0:
@@ -685,14 +669,14 @@ def run_round(
         else:
             starter = st[ST_STARTER]
             boundary = alive < 2 or (w - starter) % nwar <= (cur - starter) % nwar
-            if boundary and _drq_cycle_end(drq, qcount, nwar, alive, st):
+            if boundary and _drq_cycle_end(drq, wq, nwar, alive, st):
                 done = 1
                 break
     st[ST_W] = w
     st[ST_PREV] = prev
     st[ST_ALIVE] = alive
     st[ST_CYCLE] = cycle
-    st[ST_STEPS] = steps
+    st[ST_STEPS] += executed
     st[ST_DONE] = done
     return executed
 
@@ -701,10 +685,7 @@ def run_round(
 def load_round(
     core,
     q,
-    qhead,
-    qtail,
-    qcount,
-    nxt,
+    wq,
     st,
     s,
     maxproc,
@@ -740,10 +721,10 @@ def load_round(
             core[c4 + AV] = a[j]
             core[c4 + BV] = b[j]
         q[w * maxproc] = (p + starts[w]) % s
-        qhead[w] = 0
-        qtail[w] = 1 if maxproc > 1 else 0
-        qcount[w] = 1
-        nxt[w] = w + 1 if w + 1 < nwar else 0
+        wq[w * 4 + WQ_HEAD] = 0
+        wq[w * 4 + WQ_TAIL] = 1 if maxproc > 1 else 0
+        wq[w * 4 + WQ_COUNT] = 1
+        wq[w * 4 + WQ_NEXT] = w + 1 if w + 1 < nwar else 0
     st[ST_W] = starter
     st[ST_PREV] = starter - 1 if starter > 0 else nwar - 1
     st[ST_ALIVE] = nwar
@@ -755,15 +736,15 @@ def load_round(
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
-def finish_round(qcount, st, slots, lastres):
+def finish_round(wq, st, slots, lastres):
     """Credit the survivors of a finished round and set each warrior's last result.
 
     A survivor's ``slot[alive - 1]`` grows by one; its P-space cell 0 then reads the number
     of warriors alive at the end, and 0 for a warrior that died.
     """
     alive = st[ST_ALIVE]
-    for w in range(qcount.shape[0]):
-        if qcount[w] > 0:
+    for w in range(lastres.shape[0]):
+        if wq[w * 4 + WQ_COUNT] > 0:
             slots[w, alive - 1] += 1
             lastres[w] = alive
         else:
@@ -802,10 +783,7 @@ def play_rounds(
     nwar = positions.shape[1]
     core = np.empty(s * CELL, dtype=np.int32)
     q = np.empty(nwar * maxproc, dtype=np.int32)
-    qhead = np.zeros(nwar, dtype=np.int64)
-    qtail = np.zeros(nwar, dtype=np.int64)
-    qcount = np.zeros(nwar, dtype=np.int64)
-    nxt = np.zeros(nwar, dtype=np.int64)
+    wq = np.zeros(nwar * 4, dtype=np.int64)
     st = np.zeros(ST_SIZE, dtype=np.int64)
     width = nwar + 1
     alive_cycles = np.zeros(nwar * width, dtype=np.int64)
@@ -817,10 +795,7 @@ def play_rounds(
         load_round(
             core,
             q,
-            qhead,
-            qtail,
-            qcount,
-            nxt,
+            wq,
             st,
             s,
             maxproc,
@@ -837,10 +812,7 @@ def play_rounds(
             run_round(
                 core,
                 q,
-                qhead,
-                qtail,
-                qcount,
-                nxt,
+                wq,
                 st,
                 s,
                 maxproc,
@@ -865,10 +837,7 @@ def play_rounds(
             run_round(
                 core,
                 q,
-                qhead,
-                qtail,
-                qcount,
-                nxt,
+                wq,
                 st,
                 s,
                 maxproc,
@@ -894,7 +863,7 @@ def play_rounds(
                 for i in range(w * s, (w + 1) * s):
                     n += cov[i]
                 coverage[r, w] = n
-        finish_round(qcount, st, slots, lastres)
+        finish_round(wq, st, slots, lastres)
         steps_out[r] = st[ST_STEPS]
         for w in range(nwar):
-            tasks_out[r, w] = qcount[w]
+            tasks_out[r, w] = wq[w * 4 + WQ_COUNT]

@@ -1,0 +1,112 @@
+"""MIPS benchmark: plays golden/bench_fights.json, checks every result, reports speed.
+
+    python bench/mips.py [--runs 5] [--threads N] [--shared PATH]
+
+Each of the 30 fights is 200 rounds of two human warriors at the standard '94 settings,
+with pMARS's exact instruction count. A run plays all fights; it fails loudly if any
+fight's wins, losses, ties or instruction count differ from pMARS. MIPS is the total
+instruction count (406,759,365) divided by the wall time of a run, in millions; the
+median of several runs is printed, first on one core, then on all cores (fights spread
+over a pool of threads; the kernels release the GIL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from arena.battle import play  # noqa: E402
+from arena.mars.engine import available_threads  # noqa: E402
+from arena.redcode.loadfile import parse_load_file  # noqa: E402
+from arena.settings import Settings  # noqa: E402
+
+
+def load_fights(shared: Path):
+    data = json.loads((shared / "golden" / "bench_fights.json").read_text())
+    s = data["settings"]
+    settings = Settings(
+        core_size=s["coresize"],
+        max_cycles=s["cycles"],
+        max_processes=s["processes"],
+        max_length=s["maxlength"],
+        min_distance=s["mindistance"],
+    )
+    cache = {}
+
+    def warrior(name):
+        if name not in cache:
+            text = (shared / "golden" / "asm" / f"{Path(name).stem}.load").read_text()
+            cache[name] = parse_load_file(text, core_size=settings.core_size, name=name)
+        return cache[name]
+
+    fights = [(warrior(f["a"]), warrior(f["b"]), f) for f in data["fights"]]
+    return settings, fights, data["total_instructions"]
+
+
+def play_fight(settings, fight):
+    a, b, f = fight
+    res = play([a, b], settings, rounds=f["rounds"], fixed_position=f["F"], threads=1)
+    got = (res.wins()[0], res.wins()[1], res.ties()[0], res.instructions)
+    want = (f["A_wins"], f["B_wins"], f["ties"], f["instructions"])
+    if got != want:
+        raise SystemExit(f"MISMATCH {f['a']} vs {f['b']}: got {got}, pMARS {want}")
+    return res.instructions
+
+
+def run_once(settings, fights, threads: int) -> tuple[float, float, int]:
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    if threads == 1:
+        total = sum(play_fight(settings, f) for f in fights)
+    else:
+        # longest fights first, so the pool ends evenly
+        order = sorted(fights, key=lambda f: -f[2]["instructions"])
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            total = sum(pool.map(lambda f: play_fight(settings, f), order))
+    return time.perf_counter() - t0, time.process_time() - c0, total
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per mode (median)")
+    parser.add_argument("--threads", type=int, default=available_threads())
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--single-only", action="store_true")
+    args = parser.parse_args(argv)
+
+    settings, fights, expected = load_fights(args.shared)
+    t0 = time.perf_counter()
+    play_fight(settings, (fights[0][0], fights[0][1], {**fights[0][2]}))  # compile / warm up
+    print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
+
+    modes = [("1 core", 1)]
+    if not args.single_only and args.threads > 1:
+        modes.append((f"{args.threads} cores", args.threads))
+    for label, threads in modes:
+        rates = []
+        cpu_rates = []
+        for _ in range(args.runs):
+            seconds, cpu, total = run_once(settings, fights, threads)
+            if total != expected:
+                raise SystemExit(f"total instructions {total} != {expected}")
+            rates.append(total / seconds / 1e6)
+            cpu_rates.append(total / cpu / 1e6 * threads)
+        print(
+            f"{label}: median {statistics.median(rates):.1f} MIPS wall-clock "
+            f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); "
+            f"{statistics.median(cpu_rates):.1f} MIPS by CPU time x threads; "
+            f"{expected} instructions, 30 fights x 200 rounds, all results exact"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
