@@ -63,6 +63,36 @@ REAL_OPCODE_COUNT = len(OPCODES)
 ORG, END, PIN = (REAL_OPCODE_COUNT + i for i in range(3))
 
 
+HINTS = {
+    "SYNERR": "the instruction is incomplete: write OPCODE[.MODIFIER] A-operand[, B-operand]",
+    "NOPERR": "this opcode takes two operands separated by a comma",
+    "APPERR": "a comma may be missing, or a reserved word (an opcode, END, EQU, FOR) is used "
+    "as a label",
+    "TOKERR": "a line must start with a label, an opcode or a directive; is a name defined "
+    "twice (once with EQU)?",
+    "SNFERR": "define this label or check its spelling; labels are case-sensitive",
+    "EXPERR": "check the text right after the opcode",
+    "RECERR": "an EQU refers to itself, directly or through other EQUs",
+    "EVLERR": "check the expression's operators and parentheses",
+    "DIVERR": "an expression divides by zero",
+    "CHKERR": "the ;assert expression is false under these settings (core size, length, ...)",
+    "NASERR": "add a line such as ';assert CORESIZE == 8000' stating the settings it needs",
+    "LINERR": "the warrior is longer than the maximum length (-l)",
+    "FORERR": "this ROF has no matching FOR",
+    "ROFERR": "add the ROF that closes the FOR block",
+    "IDNERR": "each label may be declared once; inside FOR, use name&counter",
+    "DOEERR": "give the start address with either ORG or END, not both",
+    "OFSERR": "ORG/END must name an instruction of the warrior",
+    "CATERR": "only FOR counters can be concatenated with &",
+    "BASERR": "the ;assert expression cannot be evaluated; it is ignored",
+    "DLBERR": "these labels are not followed by any instruction",
+    "ANNERR": "EQU needs a label in front of it",
+    "GRPERR": "at most 7 labels can name one line",
+    "BUFERR": "the line grows beyond 255 characters after EQU substitution",
+    "ZLNERR": "the program has no instructions",
+}
+
+
 class _Ctx(IntEnum):
     """What the expansion pass expects next on a line (pMARS's 'wdecl')."""
 
@@ -238,7 +268,7 @@ class _Assembly:
             self.errors += 1
         if line is None or line.number is None:
             self.messages.append(Message(severity, text, None, None))
-            self.diagnostics.append(Diagnostic(severity, text, self.file))
+            self.diagnostics.append(Diagnostic(severity, text, self.file, hint=HINTS.get(kind)))
         else:
             key = (line.number, kind)
             if key in self.seen:
@@ -252,7 +282,9 @@ class _Assembly:
                 self.messages.append(Message(severity, text, line.number, line.source))
                 column = _column_of(line.source, token)
                 self.diagnostics.append(
-                    Diagnostic(severity, text, self.file, line.number, column, line.source)
+                    Diagnostic(
+                        severity, text, self.file, line.number, column, line.source, HINTS.get(kind)
+                    )
                 )
         if len(self.seen) >= MAX_DISTINCT_MESSAGES:
             self.errors += 1

@@ -45,6 +45,7 @@ class Diagnostic:
     line: int | None = None  # 1-based line in the source file
     column: int | None = None  # 1-based column, when known
     source: str | None = None  # the offending source line, verbatim
+    hint: str | None = None  # what to do about it, in plain words
 
     def location(self) -> str:
         parts = [self.file or "<input>"]
@@ -55,7 +56,8 @@ class Diagnostic:
         return ":".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.severity}: {self.message}"
+        text = f"{self.location()}: {self.severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
 
 
 def _frozen(values: list[int] | np.ndarray, dtype: type) -> np.ndarray:
