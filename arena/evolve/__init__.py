@@ -1,0 +1,1 @@
+"""Digital Red Queen evolution: rounds of MAP-Elites search against past champions."""
