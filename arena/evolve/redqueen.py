@@ -299,13 +299,15 @@ class RedQueen:
                 best = archive.best()
                 if self.config.early_stop and best and best.fitness >= self.config.early_stop:
                     stop_round = True
+                # launch right after each insertion, so candidate i always sees exactly
+                # the first i-W+1 results, however many tasks finished together
+                launch_ready()
             if stop_round:
                 for task in in_flight.values():
                     task.cancel()
                 await asyncio.gather(*in_flight.values(), return_exceptions=True)
                 in_flight.clear()
                 break
-            launch_ready()
 
         if self._stopping:
             for task in in_flight.values():

@@ -1,0 +1,93 @@
+"""The Red Queen loop: rounds, champions, reproducibility, pipelining and resuming."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from arena.evolve.config import RunConfig
+from arena.evolve.evaluator import LocalEvaluator
+from arena.evolve.redqueen import Opponent, RedQueen
+from arena.evolve.store import RunStore
+from tests.evolve_helpers import StubModel, prompts
+
+IMP = Opponent("imp", ";assert 1\nmov.i 0, 1\n")
+
+
+def make(tmp: Path, config: RunConfig, model: StubModel | None = None) -> RedQueen:
+    store = RunStore(tmp)
+    if not store.exists():
+        store.create(config.to_toml())
+    return RedQueen(config, store, [model or StubModel()], LocalEvaluator(2), [IMP], prompts)
+
+
+def small(**changes) -> RunConfig:
+    base = dict(rounds=2, iterations=6, n_init=3, placements=2, concurrency=3, seed=5,
+                core_size=800, max_cycles=2000, max_processes=80, max_length=20, min_distance=20)  # fmt: skip
+    base.update(changes)
+    return RunConfig(**base).validate()
+
+
+def candidates(store: RunStore) -> list[tuple]:
+    return [
+        (e["round"], e["iteration"], e["kind"], e["parent"], e["code"], e["fitness"], e["placed"])
+        for e in store.events()
+        if e["type"] == "candidate"
+    ]
+
+
+def test_a_run_makes_one_champion_per_round(tmp_path: Path) -> None:
+    red_queen = make(tmp_path, small())
+    rounds = asyncio.run(red_queen.run())
+    assert [o.round for o in rounds] == [0, 1]
+    assert all(o.champion_id is not None for o in rounds)
+    assert (tmp_path / "champions" / "round_000.red").exists()
+    events = list(red_queen.store.events())
+    per_round = [e for e in events if e["type"] == "candidate" and e["round"] == 0]
+    assert len(per_round) == 3 + 6
+    assert [e["iteration"] for e in per_round] == list(range(9))
+    round_events = [e for e in events if e["type"] == "round"]
+    assert round_events[1]["opponents"] == ["imp", "champion_000"]
+
+
+def test_same_seed_same_run_whatever_the_timing(tmp_path: Path) -> None:
+    first = make(tmp_path / "a", small())
+    asyncio.run(first.run())
+    second = make(tmp_path / "b", small(), StubModel(latency=0.01))
+    asyncio.run(second.run())
+    assert candidates(first.store) == candidates(second.store)
+    other = make(tmp_path / "c", small(seed=6))
+    asyncio.run(other.run())
+    assert candidates(other.store) != candidates(first.store)
+
+
+def test_model_calls_overlap_up_to_the_concurrency(tmp_path: Path) -> None:
+    model = StubModel(latency=0.05)
+    asyncio.run(make(tmp_path, small(concurrency=3, rounds=1), model).run())
+    assert model.max_in_flight == 3
+
+
+def test_resume_after_a_stop_continues_the_same_run(tmp_path: Path) -> None:
+    reference = make(tmp_path / "ref", small())
+    asyncio.run(reference.run())
+
+    interrupted = make(tmp_path / "run", small())
+
+    async def stop_early() -> None:
+        seen = 0
+
+        def count(event: dict) -> None:
+            nonlocal seen
+            seen += 1
+            if seen == 7:
+                interrupted.stop()
+
+        interrupted.on_event = count
+        await interrupted.run()
+
+    asyncio.run(stop_early())
+    partial = candidates(interrupted.store)
+    assert 0 < len(partial) < len(candidates(reference.store))
+    resumed = make(tmp_path / "run", small())
+    asyncio.run(resumed.run())
+    assert candidates(resumed.store) == candidates(reference.store)
