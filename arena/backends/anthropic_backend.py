@@ -1,0 +1,147 @@
+"""The ``anthropic`` backend: the Messages API through the official SDK's ``AsyncAnthropic``.
+
+The key comes only from the environment (``ANTHROPIC_API_KEY`` or the variable named by
+``api_key_env``); it is always passed explicitly, so the SDK never goes looking for
+credentials elsewhere. Retries and timeouts are the SDK's own.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from typing import Any
+
+import anthropic
+from anthropic.types import Message
+
+from arena.backends.base import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NO_KEY,
+    BaseBackend,
+    Completion,
+    Request,
+    attempts_of,
+    describe_exception,
+    int_or_none,
+    make_redactor,
+    read_key,
+    status_error_text,
+)
+
+DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"
+DEFAULT_MAX_TOKENS = 4096  # the Messages API requires a limit; a warrior fits easily
+
+
+class AnthropicBackend(BaseBackend):
+    """Claude models through the Messages API (or a compatible server via base_url)."""
+
+    name = "anthropic"
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        base_url: str | None = None,
+        api_key_env: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        seed: int | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
+        super().__init__(model or DEFAULT_MODEL, max_concurrency=max_concurrency)
+        base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        key = read_key(api_key_env, DEFAULT_KEY_ENV, base_url)
+        self.base_url = base_url
+        self.timeout = float(timeout)
+        self.max_retries = int(max_retries)
+        self.temperature = temperature
+        self.max_tokens = int(max_tokens or DEFAULT_MAX_TOKENS)
+        self._redact = make_redactor(key)
+        self._client = anthropic.AsyncAnthropic(
+            api_key=key or NO_KEY,
+            base_url=base_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"AnthropicBackend(model={self.model!r}, base_url={self.base_url!r}, "
+            f"timeout={self.timeout}, max_retries={self.max_retries}, "
+            f"max_concurrency={self.max_concurrency})"
+        )
+
+    async def _complete_one(self, request: Request, index: int) -> Completion:
+        options: dict[str, Any] = {}
+        if request.system:
+            options["system"] = request.system
+        if self.temperature is not None:
+            options["temperature"] = self.temperature
+        try:
+            raw = await self._client.messages.with_raw_response.create(
+                model=self.model,
+                max_tokens=self.max_tokens,
+                messages=[{"role": "user", "content": request.user}],
+                **options,
+            )
+        except anthropic.APIStatusError as exc:
+            return self.failure(
+                status_error_text(exc),
+                status=exc.status_code,
+                attempts=attempts_of(exc.response.request),
+            )
+        except anthropic.APITimeoutError as exc:
+            return self.failure(
+                f"timeout: no reply within {self.timeout:g} s", attempts=attempts_of(exc.request)
+            )
+        except anthropic.APIConnectionError as exc:
+            return self.failure(
+                f"connection failed: {describe_exception(exc.__cause__ or exc)}",
+                attempts=attempts_of(exc.request),
+            )
+        attempts = raw.retries_taken + 1
+        status = raw.status_code
+        try:
+            parsed = raw.parse()
+            if inspect.isawaitable(parsed):  # the async response classes parse lazily
+                parsed = await parsed
+        except Exception as exc:
+            return self.failure(
+                f"unparsable reply: {describe_exception(exc)}", attempts=attempts, status=status
+            )
+        return self._read(parsed, attempts=attempts, status=status)
+
+    def _read(self, parsed: object, *, attempts: int, status: int) -> Completion:
+        if not isinstance(parsed, Message):
+            preview = str(parsed)[:120]
+            return self.failure(
+                f"unparsable reply: not a message: {preview!r}", attempts=attempts, status=status
+            )
+        usage = getattr(parsed, "usage", None)
+        tokens = {
+            "prompt_tokens": int_or_none(getattr(usage, "input_tokens", None)),
+            "completion_tokens": int_or_none(getattr(usage, "output_tokens", None)),
+            "attempts": attempts,
+            "status": status,
+        }
+        finish = getattr(parsed, "stop_reason", None)
+        blocks = getattr(parsed, "content", None)
+        if not isinstance(blocks, list):
+            return self.failure("unparsable reply: no content", finish_reason=finish, **tokens)
+        text = "".join(
+            block.text
+            for block in blocks
+            if getattr(block, "type", None) == "text"
+            and isinstance(getattr(block, "text", None), str)
+        )
+        if not text.strip():
+            return self.failure("empty reply", finish_reason=finish, **tokens)
+        return self.success(text, finish_reason=finish, **tokens)
+
+    async def aclose(self) -> None:
+        await self._client.close()
