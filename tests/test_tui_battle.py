@@ -1,0 +1,121 @@
+"""Battle screen: load warriors, step until a known instruction runs, breakpoints, trace."""
+
+from __future__ import annotations
+
+import pytest
+
+from arena.paths import data_dir
+from tests.tui_helpers import settle
+from tui.app import ArenaApp
+from tui.battle import BattleScreen
+from tui.widgets.core_map import CoreMap
+from tui.widgets.listing import Listing
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+DWARF = str(data_dir("warriors") / "dwarf.red")
+IMP = str(data_dir("warriors") / "imp.red")
+
+
+async def battle(pilot) -> BattleScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BattleScreen)
+    assert screen.frame is not None
+    return screen
+
+
+async def test_step_until_a_known_instruction_executes():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        screen.load_sources((DWARF, IMP), rounds=2, seed=7)
+        await settle(pilot)
+        assert screen.frame.names == ("Dwarf", "Imp")
+        assert screen.frame.steps == 0
+        dwarf_at = screen.frame.positions[0]
+        # the dwarf's bombing move, as pMARS prints it
+        for _ in range(12):
+            await pilot.press("s")
+            await settle(pilot, 1)
+            if any("Dwarf" in line and "MOV.I  $2, @2" in line for line in screen.frame.last):
+                break
+        else:
+            pytest.fail(f"the dwarf's MOV never ran: {screen.frame.last}")
+        assert screen.frame.steps == 3  # ADD (dwarf), MOV (imp), MOV (dwarf)
+        # the listing follows the next instruction: the imp moves next
+        assert screen.frame.next_warrior == 1
+        listing = app.screen.query_one(Listing)
+        assert listing.center == screen.frame.queues[1][0]
+        # a bomb was written: 4 cells past the bomb, owned by the dwarf
+        bomb = (dwarf_at + 3 + 4) % 8000
+        assert screen.frame.owner[bomb] == 0
+        assert screen.frame.queues[0] == ((dwarf_at + 2) % 8000,)
+
+
+async def test_step_n_breakpoint_and_export(tmp_path):
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        screen.load_sources((DWARF, IMP), rounds=1, seed=3)
+        await settle(pilot)
+        jmp = (screen.frame.positions[0] + 2) % 8000
+        # step N: 5 cycles of two warriors
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"5", "enter")
+        await settle(pilot)
+        assert screen.frame.steps == 10
+        # a breakpoint on the dwarf's JMP: running stops in front of it
+        screen.select_address(jmp)
+        await pilot.press("b")
+        await settle(pilot)
+        assert jmp in screen.frame.breakpoints
+        await pilot.press("space")
+        await settle(pilot)
+        assert not screen.running
+        assert screen.frame.queues[0][0] == jmp
+        assert screen.frame.next_warrior == 0
+        assert "breakpoint" in screen.frame.message
+        # export the trace
+        target = tmp_path / "trace.txt"
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *str(target), "enter")
+        await settle(pilot)
+        lines = target.read_text().splitlines()
+        assert lines[0].startswith("; arena trace: Dwarf vs Imp")
+        assert len(lines) == 2 + screen.frame.steps
+        assert "ADD.AB #4, $3" in lines[2]
+
+
+async def test_run_to_round_end_and_next_round():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        screen.load_sources((DWARF, IMP), rounds=2, seed=1)
+        await settle(pilot)
+        for _ in range(20):
+            await pilot.press("plus")
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.frame.round_over
+        assert sum(map(sum, screen.frame.scores)) == 2  # one round booked for both
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.frame.round == 2
+        assert screen.frame.steps == 0
+
+
+async def test_click_on_the_core_map_selects_a_cell():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        core_map = app.screen.query_one(CoreMap)
+        k = core_map.cells_per_char
+        await pilot.click(CoreMap, offset=(3, 2))
+        await settle(pilot)
+        expected = core_map.address_at(3, 1)  # the border takes the first row
+        assert screen.selected == expected
+        assert screen.selected % k == 0
+        assert app.screen.query_one(Listing).center == expected

@@ -1,0 +1,167 @@
+"""The arena app: one mode (screen stack) per screen, the nav bar, keys and commands.
+
+``arena`` with no subcommand calls ``run_app()``. Screens are imported when first shown,
+so the app starts fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from tui.widgets.navbar import SCREENS
+
+
+@dataclass
+class EditorBuffer:
+    """The editor's text, shared so the battle screen can load it."""
+
+    text: str = ""
+    path: Path | None = None
+
+
+def _battle() -> Screen:
+    from tui.battle import BattleScreen
+
+    return BattleScreen()
+
+
+def _editor() -> Screen:
+    from tui.editor import EditorScreen
+
+    return EditorScreen()
+
+
+def _evolve() -> Screen:
+    from tui.evolve import EvolveScreen
+
+    return EvolveScreen()
+
+
+def _prompts() -> Screen:
+    from tui.prompts import PromptsScreen
+
+    return PromptsScreen()
+
+
+def _hill() -> Screen:
+    from tui.hill import HillScreen
+
+    return HillScreen()
+
+
+def _help() -> Screen:
+    from tui.help import HelpScreen
+
+    return HelpScreen()
+
+
+class ArenaCommands(Provider):
+    """Every screen, and every key of the screen you are on, in the command palette."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        found: list[tuple[str, object, str]] = []
+        for mode, label, key in SCREENS:
+            found.append(
+                (
+                    f"Go to {label}",
+                    partial(app.switch_mode, mode),
+                    f"{key.upper()}: the {label.lower()} screen",
+                )
+            )
+        seen: set[str] = set()
+        for active in app.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.system:
+                continue
+            seen.add(binding.action)
+            node = active.node
+
+            async def run(action: str = binding.action, target=node) -> None:
+                await app.run_action(action, target)
+
+            found.append(
+                (
+                    f"{app.screen.__class__.__name__.removesuffix('Screen')}: {binding.description}",
+                    run,
+                    f"key {app.get_key_display(binding)}",
+                )
+            )
+        return found
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class ArenaApp(App):
+    """A Core War laboratory in the terminal."""
+
+    CSS_PATH = "arena.tcss"
+    TITLE = "arena"
+    SUB_TITLE = "a Core War laboratory"
+    MODES: ClassVar[dict] = {
+        "battle": _battle,
+        "editor": _editor,
+        "evolve": _evolve,
+        "prompts": _prompts,
+        "hill": _hill,
+        "help": _help,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "switch_mode('help')", "Help", show=False),
+        Binding("f2", "switch_mode('battle')", "Battle", show=False),
+        Binding("f3", "switch_mode('editor')", "Editor", show=False),
+        Binding("f4", "switch_mode('evolve')", "Evolve", show=False),
+        Binding("f5", "switch_mode('prompts')", "Prompts", show=False),
+        Binding("f6", "switch_mode('hill')", "Hill", show=False),
+        Binding("question_mark", "switch_mode('help')", "Help", show=False),
+    ]
+    COMMANDS = App.COMMANDS | {ArenaCommands}
+
+    def __init__(self, start: str = "battle", *, watch_css: bool = False) -> None:
+        super().__init__(watch_css=watch_css)
+        self.start_mode = start
+        self.editor_buffer = EditorBuffer()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode(self.start_mode)
+
+    async def show_mode(self, mode: str) -> Screen:
+        """Switch to ``mode`` and return its base screen."""
+        await self.switch_mode(mode)
+        return self.screen_stack[0]
+
+    async def battle_texts(self, named: dict[str, str], others: list[str]) -> None:
+        """Open the battle screen on warriors given as text (``named``) and files."""
+        screen = await self.show_mode("battle")
+        screen.load_sources((*named.keys(), *others), texts=named)  # type: ignore[attr-defined]
+
+    async def edit_text(self, text: str, path: Path | None = None) -> None:
+        """Open the editor on ``text``."""
+        screen = await self.show_mode("editor")
+        screen.set_text(text, path)  # type: ignore[attr-defined]
+
+
+def run_app(start: str = "battle") -> None:
+    ArenaApp(start).run()
+
+
+if __name__ == "__main__":
+    run_app()

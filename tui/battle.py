@@ -1,0 +1,490 @@
+"""The battle screen: watch and step a battle of two or more warriors.
+
+All engine work runs in a thread worker holding ``session.lock``; what the screen draws
+comes back as ``FrameReady`` messages carrying immutable ``Frame`` snapshots, posted at
+most ~30 times a second while running (and coalesced if the UI falls behind).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from arena.paths import data_dir
+from arena.settings import Settings
+from tui.battle_session import (
+    BattleSession,
+    Contender,
+    Frame,
+    contender_from_text,
+    load_contender,
+)
+from tui.widgets.core_map import LEGEND, CoreMap
+from tui.widgets.dialogs import EDITOR_BUFFER, AskText, WarriorChoice, WarriorPicker
+from tui.widgets.listing import Listing
+from tui.widgets.navbar import NavBar
+from tui.widgets.palette import swatch
+from tui.widgets.process_queue import ProcessQueue
+
+# instructions per second; 0 runs as fast as the engine goes
+SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000, 0)
+DEFAULT_SPEED = 8  # 10 000 per second
+FRAME_INTERVAL = 1 / 30
+RUN_CHUNK = 2048  # most instructions per engine call while running
+
+
+def default_warriors() -> list[Path]:
+    folder = data_dir("warriors")
+    preferred = [folder / "dwarf.red", folder / "imp.red"]
+    if all(p.is_file() for p in preferred):
+        return preferred
+    return sorted(folder.glob("*.red"))[:2]
+
+
+def speed_text(speed: int) -> str:
+    return "max" if speed == 0 else f"{speed:,}/s"
+
+
+class FrameReady(Message):
+    """A fresh snapshot of the battle; a newer one replaces an undelivered older one."""
+
+    def __init__(self, frame: Frame, session: BattleSession) -> None:
+        self.frame = frame
+        self.session = session
+        super().__init__()
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FrameReady)
+
+
+class BattleLoaded(Message):
+    def __init__(self, session: BattleSession | None, error: str | None = None) -> None:
+        self.session = session
+        self.error = error
+        super().__init__()
+
+
+class RunStopped(Message):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class BattleScreen(Screen):
+    """Core map, controls, queue, listing, P-space and scores of one battle."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_run", "Run/Pause"),
+        Binding("s", "step", "Step"),
+        Binding("n", "step_n", "Step N"),
+        Binding("plus,equals_sign", "faster", "Faster"),
+        Binding("minus", "slower", "Slower"),
+        Binding("r", "reset", "Reset", show=False),
+        Binding("right_square_bracket", "next_round", "Next round", show=False),
+        Binding("b", "breakpoint", "Break", show=False),
+        Binding("g", "goto", "Go to", show=False),
+        Binding("f", "follow", "Follow PC", show=False),
+        Binding("e", "export", "Export trace", show=False),
+        Binding("l", "load", "Load"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: BattleSession | None = None
+        self.frame: Frame | None = None
+        self.running = False
+        self.speed_index = DEFAULT_SPEED
+        self._speed_t0 = time.perf_counter()
+        self._speed_done = 0
+        self.follow = True
+        self.selected: int | None = None
+        self.step_n = 100
+        self.rounds = 10
+        self.seed = 1
+        self.sources: tuple[str, ...] = ()
+        self.frames_shown = 0
+
+    # ---- layout
+    def compose(self) -> ComposeResult:
+        yield NavBar("battle")
+        with Horizontal(id="battle-body"):
+            with Vertical(id="map-column"):
+                yield CoreMap(id="core-map")
+                yield Static(LEGEND, id="legend")
+            with Vertical(id="battle-side"):
+                yield Static("", id="battle-status")
+                yield Listing(id="listing")
+                yield ProcessQueue(id="queue")
+                with VerticalScroll(id="pspace-box"):
+                    yield Static("", id="pspace")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#core-map").border_title = "Core"
+        self.query_one("#listing").border_title = "Listing"
+        self.query_one("#queue").border_title = "Process queues"
+        self.query_one("#pspace-box").border_title = "P-space"
+        self._render_status()
+        if self.session is None:
+            self.load_sources(tuple(str(p) for p in default_warriors()))
+
+    @property
+    def speed(self) -> int:
+        return SPEEDS[self.speed_index]
+
+    # ---- loading
+    def load_sources(
+        self,
+        sources: tuple[str, ...],
+        *,
+        texts: dict[str, str] | None = None,
+        rounds: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Assemble and load warriors (paths, EDITOR_BUFFER or keys of ``texts``)."""
+        self.running = False
+        self.sources = sources
+        if rounds is not None:
+            self.rounds = rounds
+        if seed is not None:
+            self.seed = seed
+        buffer = getattr(self.app, "editor_buffer", None)
+        texts = dict(texts or {})
+        if EDITOR_BUFFER in sources and EDITOR_BUFFER not in texts:
+            texts[EDITOR_BUFFER] = buffer.text if buffer is not None else ""
+        self._load_worker(sources, texts, self.rounds, self.seed)
+
+    @work(thread=True, exclusive=True, group="battle-load")
+    def _load_worker(
+        self, sources: tuple[str, ...], texts: dict[str, str], rounds: int, seed: int
+    ) -> None:
+        settings = Settings(rounds=rounds, warriors=max(2, len(sources)))
+        try:
+            contenders: list[Contender] = []
+            for source in sources:
+                if source in texts:
+                    name = "buffer" if source == EDITOR_BUFFER else source
+                    contenders.append(
+                        contender_from_text(texts[source], settings, origin=source, fallback=name)
+                    )
+                else:
+                    contenders.append(load_contender(source, settings))
+            session = BattleSession(contenders, settings, seed=seed)
+        except Exception as exc:  # shown to the user, not raised
+            self.post_message(BattleLoaded(None, str(exc)))
+            return
+        self.post_message(BattleLoaded(session))
+        with session.lock:
+            frame = session.frame()
+        self.post_message(FrameReady(frame, session))
+
+    @on(BattleLoaded)
+    def _loaded(self, message: BattleLoaded) -> None:
+        if message.session is None:
+            self.notify(message.error or "could not load the warriors", severity="error")
+            return
+        self.workers.cancel_group(self, "battle-run")
+        self.session = message.session
+        self.selected = None
+        self.follow = True
+        names = " vs ".join(message.session.names)
+        self.query_one("#core-map").border_title = f"Core: {names}"
+
+    # ---- frames
+    @on(FrameReady)
+    def _frame_ready(self, message: FrameReady) -> None:
+        if message.session is not self.session:
+            return
+        self.show_frame(message.frame)
+
+    def show_frame(self, frame: Frame) -> None:
+        self.frame = frame
+        self.frames_shown += 1
+        core_map = self.query_one(CoreMap)
+        core_map.show(frame)
+        center = self._listing_center()
+        self.query_one(Listing).show(frame, self.session.contenders, center)
+        self.query_one(ProcessQueue).show(frame)
+        self.query_one("#pspace", Static).update(self._pspace_text(frame))
+        self._render_status()
+
+    def _listing_center(self) -> int:
+        frame = self.frame
+        if frame is None:
+            return 0
+        if self.follow or self.selected is None:
+            w = frame.next_warrior
+            if w >= 0 and frame.queues[w]:
+                return frame.queues[w][0]
+            pcs = [pc for pc in frame.pcs if pc >= 0]
+            return pcs[0] if pcs else (self.selected or 0)
+        return self.selected
+
+    def _pspace_text(self, frame: Frame) -> str:
+        lines = []
+        for w, cells in enumerate(frame.pspace):
+            used = [(i, int(v)) for i, v in enumerate(cells) if i == 0 or v != 0]
+            shown = " ".join(f"[dim]{i}:[/]{v}" for i, v in used[:64])
+            more = f" [dim]+{len(used) - 64} more[/]" if len(used) > 64 else ""
+            lines.append(f"{swatch(w)} {frame.names[w][:12]} {shown}{more}")
+        size = len(frame.pspace[0]) if frame.pspace else 0
+        lines.append(f"[dim]{size} cells; cell 0: last result[/]")
+        return "\n".join(lines)
+
+    def _render_status(self) -> None:
+        status = self.query_one("#battle-status", Static)
+        frame = self.frame
+        if frame is None:
+            status.update("loading warriors…")
+            return
+        state = "[b green]▶ running[/]" if self.running else "[b yellow]‖ paused[/]"
+        if frame.battle_over:
+            state = "[b]■ battle over[/]"
+        elif frame.round_over:
+            state = "[b]■ round over[/]"
+        lines = [
+            f"Round [b]{frame.round}[/]/{frame.rounds}  step [b]{frame.steps:,}[/]",
+            f"cycles left {frame.cycles_left:,}  alive {frame.alive}",
+        ]
+        for w, name in enumerate(frame.names):
+            wins, losses, ties = frame.scores[w]
+            tasks = len(frame.queues[w])
+            lines.append(f"{swatch(w)} {name[:11]:<11}{tasks:>5}p  W{wins} L{losses} T{ties}")
+        lines.append(f"{state}  {speed_text(self.speed)}")
+        if frame.message:
+            lines.append(f"[dim]{frame.message[:34]}[/]")
+        status.update("\n".join(lines))
+
+    # ---- the run worker
+    def _restart_clock(self) -> None:
+        self._speed_t0 = time.perf_counter()
+        self._speed_done = 0
+
+    @work(thread=True, exclusive=True, group="battle-run")
+    def _run_worker(self) -> None:
+        worker = get_current_worker()
+        session = self.session
+        if session is None:
+            return
+        last_frame = 0.0
+        self._restart_clock()
+        reason = "paused"
+        while self.running and not worker.is_cancelled:
+            speed = self.speed
+            now = time.perf_counter()
+            if speed:
+                due = int((now - self._speed_t0) * speed) - self._speed_done
+                if due <= 0:
+                    time.sleep(min(1 / speed, FRAME_INTERVAL / 2))
+                    continue
+                count = min(due, RUN_CHUNK)
+            else:
+                count = RUN_CHUNK
+            with session.lock:
+                report = session.step(count)
+            self._speed_done += report.executed
+            stop = report.breakpoint is not None or report.round_ended or report.executed == 0
+            now = time.perf_counter()
+            if stop or now - last_frame >= FRAME_INTERVAL:
+                with session.lock:
+                    frame = session.frame()
+                self.post_message(FrameReady(frame, session))
+                last_frame = now
+            if stop:
+                if report.breakpoint is not None:
+                    reason = f"breakpoint at {report.breakpoint}"
+                else:
+                    reason = "round over"
+                break
+            time.sleep(0)  # let the UI thread have the interpreter
+        self.running = False
+        self.post_message(RunStopped(reason))
+
+    @on(RunStopped)
+    def _run_stopped(self, message: RunStopped) -> None:
+        self._render_status()
+
+    @work(thread=True, exclusive=True, group="battle-op")
+    def _op_worker(self, op: str, count: int = 1) -> None:
+        session = self.session
+        if session is None:
+            return
+        with session.lock:
+            if op == "step":
+                report = session.step(count)
+                if report.executed == 0 and session.debugger.round_over:
+                    session.message = "the round is over: press ] for the next round"
+            elif op == "cycles":
+                session.step_cycles(count)
+            elif op == "reset":
+                session.reset()
+            elif op == "next":
+                session.next_round()
+            frame = session.frame()
+        self.post_message(FrameReady(frame, session))
+
+    # ---- actions
+    def action_toggle_run(self) -> None:
+        if self.session is None:
+            return
+        if self.running:
+            self.running = False
+            return
+        if self.frame is not None and self.frame.round_over:
+            self.notify("The round is over: press ] for the next round or r to reset.")
+            return
+        self.running = True
+        self._render_status()
+        self._run_worker()
+
+    def action_step(self) -> None:
+        self.running = False
+        self._op_worker("step", 1)
+
+    def action_step_n(self) -> None:
+        def done(value: str | None) -> None:
+            if value:
+                self.step_n = int(value)
+                self.running = False
+                self._op_worker("cycles", self.step_n)
+
+        self.app.push_screen(
+            AskText(
+                "Step how many cycles? (one instruction per living warrior each)",
+                str(self.step_n),
+                check=_positive_int,
+            ),
+            done,
+        )
+
+    def action_faster(self) -> None:
+        if self.speed_index < len(SPEEDS) - 1:
+            self.speed_index += 1
+            self._restart_clock()
+        self._render_status()
+
+    def action_slower(self) -> None:
+        if self.speed_index > 0:
+            self.speed_index -= 1
+            self._restart_clock()
+        self._render_status()
+
+    def action_reset(self) -> None:
+        self.running = False
+        self._op_worker("reset")
+
+    def action_next_round(self) -> None:
+        self.running = False
+        self._op_worker("next")
+
+    def action_breakpoint(self) -> None:
+        if self.session is None:
+            return
+        address = self.selected if self.selected is not None else self._listing_center()
+        with self.session.lock:
+            on_ = self.session.toggle_breakpoint(address)
+            frame = self.session.frame() if not self.running else None
+        self.notify(f"breakpoint {'set at' if on_ else 'removed from'} {address}")
+        if frame is not None:
+            self.show_frame(frame)
+
+    def action_goto(self) -> None:
+        if self.frame is None:
+            return
+        size = self.frame.core_size
+
+        def done(value: str | None) -> None:
+            if value:
+                self.select_address(int(value) % size)
+
+        self.app.push_screen(AskText(f"Go to address (0..{size - 1})", check=_int_value), done)
+
+    def select_address(self, address: int) -> None:
+        self.selected = address
+        self.follow = False
+        self.query_one(CoreMap).select(address)
+        if self.frame is not None and self.session is not None:
+            self.query_one(Listing).show(self.frame, self.session.contenders, address)
+
+    def action_follow(self) -> None:
+        self.follow = not self.follow
+        self.notify("the listing follows the next instruction" if self.follow else "follow off")
+        if self.frame is not None:
+            self.show_frame(self.frame)
+
+    def action_export(self) -> None:
+        if self.session is None:
+            return
+        names = "-".join(n.lower().replace(" ", "_") for n in self.session.names)[:40]
+        default = f"trace-{names}-round{self.frame.round if self.frame else 1}.txt"
+
+        def done(value: str | None) -> None:
+            if value:
+                self._export_worker(value)
+
+        self.app.push_screen(AskText("Export this round's trace to", default), done)
+
+    @work(thread=True, group="battle-export")
+    def _export_worker(self, path: str) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            with session.lock:
+                count = session.export_trace(path)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"cannot write {path}: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"wrote {count:,} instructions to {path}")
+
+    def action_load(self) -> None:
+        buffer = getattr(self.app, "editor_buffer", None)
+
+        def done(choice: WarriorChoice | None) -> None:
+            if choice:
+                self.load_sources(choice.sources, rounds=choice.rounds, seed=choice.seed)
+
+        self.app.push_screen(
+            WarriorPicker(
+                data_dir("warriors"),
+                has_buffer=bool(buffer and buffer.text.strip()),
+                selected=self.sources,
+                rounds=self.rounds,
+                seed=self.seed,
+            ),
+            done,
+        )
+
+    @on(CoreMap.Selected)
+    def _cell_selected(self, message: CoreMap.Selected) -> None:
+        self.selected = message.address
+        self.follow = False
+        if self.frame is not None and self.session is not None:
+            self.query_one(Listing).show(self.frame, self.session.contenders, message.address)
+
+
+def _positive_int(value: str) -> str | None:
+    try:
+        return None if int(value) > 0 else "a number above 0, please"
+    except ValueError:
+        return "a whole number, please"
+
+
+def _int_value(value: str) -> str | None:
+    try:
+        int(value)
+    except ValueError:
+        return "a whole number, please"
+    return None
