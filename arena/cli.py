@@ -27,3 +27,7 @@ def main(ctx: click.Context) -> None:
 
 for _command in COMMANDS():
     main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,5 +8,6 @@ import click
 def COMMANDS() -> list[click.Command]:
     """Every subcommand, imported here so the group stays a one-line loop."""
     from arena.commands.assemble import assemble
+    from arena.commands.evolve import evolve
 
-    return [assemble]
+    return [assemble, evolve]

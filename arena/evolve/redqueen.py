@@ -105,6 +105,7 @@ class RedQueen:
         self.on_event = on_event or (lambda event: None)
         self.settings: Settings = config.settings
         self.edges = (DEFAULT_EDGES[config.axes[0]], DEFAULT_EDGES[config.axes[1]])
+        self._battle_size = 1 + len(opponents)
         self._running = asyncio.Event()
         self._running.set()
         self._stopping = False
@@ -230,6 +231,7 @@ class RedQueen:
 
     async def _round(self, round_number: int, state: RunState) -> RoundOutcome | None:
         opponents = self._round_opponents(round_number, state)
+        self._battle_size = 1 + len(opponents)
         archive = Archive(self.edges)
         planned = self._plan(round_number, opponents)
         total = len(planned) + self.config.iterations
@@ -397,6 +399,7 @@ class RedQueen:
             "max_cycles": s.max_cycles,
             "max_processes": s.max_processes,
             "min_distance": s.min_distance,
+            "warriors": self._battle_size,
             "parent": slot.parent_codes[0] if slot.parent_codes else "",
             "parent2": slot.parent_codes[1] if len(slot.parent_codes) > 1 else "",
             "fitness": "" if slot.parent_fitness is None else f"{slot.parent_fitness:.3f}",

@@ -90,7 +90,7 @@ def open_run(
 ) -> Run:
     """Create (or reopen with ``resume``) a run directory and everything the run needs."""
     from arena.backends import create_backend
-    from arena.evolve.prompting import PromptBook
+    from arena.prompts import PromptError, Prompts
 
     run_dir = Path(run_dir) if run_dir else default_run_dir(config)
     store = RunStore(run_dir)
@@ -112,7 +112,10 @@ def open_run(
     opponent_paths = config.opponents or (str(data_dir("warriors") / "imp.red"),)
     opponents = load_warriors(opponent_paths, settings)
     held_out = load_warriors((config.eval_against,), settings) if config.eval_against else []
-    prompts = PromptBook(config.prompts_dir or None)
+    try:
+        prompts = Prompts(config.prompts_dir or None)
+    except PromptError as exc:
+        raise ConfigError(f"prompt templates: {exc}") from None
 
     specs = [(config.backend, config.model)]
     for extra in config.extra_models:
@@ -125,7 +128,13 @@ def open_run(
         "max_retries": config.max_retries,
         "max_concurrency": config.concurrency,
     }
-    backends = [create_backend(name, model=model or None, **options) for name, model in specs]
+    try:
+        backends = [
+            create_backend(name, model=model or None, seed=config.seed, **options)
+            for name, model in specs
+        ]
+    except (ValueError, LookupError, TypeError, OSError) as exc:
+        raise ConfigError(f"backend: {exc}") from None
     evaluator: Evaluator
     if config.dask:
         evaluator = DaskEvaluator(config.dask, config.dask_workers)
