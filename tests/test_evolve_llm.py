@@ -1,0 +1,65 @@
+"""Red Queen runs against local model servers, through the real OpenAI and Anthropic SDKs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arena.evolve.config import RunConfig
+from arena.evolve.session import open_run
+from tests.fake_llm_servers import FakeLLMServer, empty, garbage, ok, sleep, status
+
+WARRIOR = (
+    "Here you go:\n```redcode\n;redcode-94\n;assert 1\nspl 0\nmov.i 2, <{n}\njmp -2\n```\nEnjoy."
+)
+
+
+def script(index: int, body: dict) -> object:
+    """Every kind of trouble in turn, with good answers in between."""
+    kind = index % 7
+    if kind == 0:
+        return status(429)
+    if kind == 2:
+        return status(500)
+    if kind == 3:
+        return empty()
+    if kind == 4:
+        return garbage()
+    if kind == 5:
+        return sleep(1.0)  # longer than the client's timeout
+    return ok(WARRIOR.replace("{n}", str(3 + index % 11)))
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+async def test_run_completes_and_records_every_failure(
+    protocol: str, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_KEY", "fake-key-123456")
+    with FakeLLMServer(protocol, script) as server:
+        config = RunConfig(
+            rounds=2, iterations=6, n_init=3, placements=2, concurrency=3, seed=1,
+            backend=protocol, model="fake-model", base_url=server.base_url,
+            api_key_env="FAKE_KEY", timeout=0.4, max_retries=1,
+            core_size=800, max_cycles=2000, max_processes=64, max_length=20, min_distance=20,
+        ).validate()  # fmt: skip
+        run = open_run(config, tmp_path / "run")
+        try:
+            rounds = await run.red_queen.run()
+        finally:
+            await run.close()
+    assert len(rounds) == 2
+    events = [e for e in run.store.events() if e["type"] == "candidate"]
+    assert len(events) == 2 * (3 + 6)
+    failed = [e for e in events if e["failure"]]
+    answered = [e for e in events if e["fitness"] is not None]
+    assert failed and answered
+    assert all(e["backend"] == protocol and e["model"] == "fake-model" for e in events)
+    assert all(e["prompt_tokens"] == 11 for e in answered)
+    # empty replies are answers without code: recorded with assembler errors
+    assert (
+        any(e["reply"] == "" or (e["reply"] is not None and e["errors"]) for e in events) or failed
+    )
+    assert any(o.champion_id is not None for o in rounds)
+    text = "".join(p.read_text() for p in run.store.root.rglob("*") if p.is_file())
+    assert "fake-key-123456" not in text
