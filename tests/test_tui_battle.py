@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.paths import data_dir
-from tests.tui_helpers import settle
+from tests.tui_helpers import answer, settle
 from tui.app import ArenaApp
 from tui.battle import BattleScreen
 from tui.widgets.core_map import CoreMap
@@ -62,8 +62,7 @@ async def test_step_n_breakpoint_and_export(tmp_path):
         jmp = (screen.frame.positions[0] + 2) % 8000
         # step N: 5 cycles of two warriors
         await pilot.press("n")
-        await pilot.pause()
-        await pilot.press("ctrl+a", "ctrl+k", *"5", "enter")
+        await answer(pilot, "5")
         await settle(pilot)
         assert screen.frame.steps == 10
         # a breakpoint on the dwarf's JMP: running stops in front of it
@@ -80,8 +79,7 @@ async def test_step_n_breakpoint_and_export(tmp_path):
         # export the trace
         target = tmp_path / "trace.txt"
         await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("ctrl+a", "ctrl+k", *str(target), "enter")
+        await answer(pilot, str(target))
         await settle(pilot)
         lines = target.read_text().splitlines()
         assert lines[0].startswith("; arena trace: Dwarf vs Imp")

@@ -68,7 +68,10 @@ class FrameReady(Message):
 
 
 class BattleLoaded(Message):
-    def __init__(self, session: BattleSession | None, error: str | None = None) -> None:
+    def __init__(
+        self, generation: int, session: BattleSession | None, error: str | None = None
+    ) -> None:
+        self.generation = generation
         self.session = session
         self.error = error
         super().__init__()
@@ -115,6 +118,7 @@ class BattleScreen(Screen):
         self.seed = 1
         self.sources: tuple[str, ...] = ()
         self.frames_shown = 0
+        self._generation = 0
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -137,7 +141,7 @@ class BattleScreen(Screen):
         self.query_one("#queue").border_title = "Process queues"
         self.query_one("#pspace-box").border_title = "P-space"
         self._render_status()
-        if self.session is None:
+        if self._generation == 0:  # nothing asked for yet: our two classics
             self.load_sources(tuple(str(p) for p in default_warriors()))
 
     @property
@@ -164,11 +168,17 @@ class BattleScreen(Screen):
         texts = dict(texts or {})
         if EDITOR_BUFFER in sources and EDITOR_BUFFER not in texts:
             texts[EDITOR_BUFFER] = buffer.text if buffer is not None else ""
-        self._load_worker(sources, texts, self.rounds, self.seed)
+        self._generation += 1
+        self._load_worker(self._generation, sources, texts, self.rounds, self.seed)
 
     @work(thread=True, exclusive=True, group="battle-load")
     def _load_worker(
-        self, sources: tuple[str, ...], texts: dict[str, str], rounds: int, seed: int
+        self,
+        generation: int,
+        sources: tuple[str, ...],
+        texts: dict[str, str],
+        rounds: int,
+        seed: int,
     ) -> None:
         settings = Settings(rounds=rounds, warriors=max(2, len(sources)))
         try:
@@ -183,15 +193,17 @@ class BattleScreen(Screen):
                     contenders.append(load_contender(source, settings))
             session = BattleSession(contenders, settings, seed=seed)
         except Exception as exc:  # shown to the user, not raised
-            self.post_message(BattleLoaded(None, str(exc)))
+            self.post_message(BattleLoaded(generation, None, str(exc)))
             return
-        self.post_message(BattleLoaded(session))
         with session.lock:
             frame = session.frame()
+        self.post_message(BattleLoaded(generation, session))
         self.post_message(FrameReady(frame, session))
 
     @on(BattleLoaded)
     def _loaded(self, message: BattleLoaded) -> None:
+        if message.generation != self._generation:
+            return  # a later load replaced this one
         if message.session is None:
             self.notify(message.error or "could not load the warriors", severity="error")
             return
