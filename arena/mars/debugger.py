@@ -109,7 +109,8 @@ class Debugger:
         s = settings.core_size
         t = settings.max_processes
         self.n = n
-        self.core = np.zeros(s * CELL, dtype=np.int32)
+        self._core = np.zeros(s * CELL, dtype=np.int32)
+        self.core = self._core  # flat cells, see arena.mars.layout
         self.q = np.zeros(n * t, dtype=np.int32)
         self.wq = np.zeros(n * 4, dtype=np.int64)
         self.st = np.zeros(ST_SIZE, dtype=np.int64)
@@ -158,7 +159,7 @@ class Debugger:
         self.round = number
         p = self.program
         load_round(
-            self.core,
+            self._core,
             self.q,
             self.wq,
             self.st,
@@ -223,7 +224,7 @@ class Debugger:
     def _run(self, budget: int, trace) -> int:
         s = self.settings
         executed = run_round(
-            self.core,
+            self._core,
             self.q,
             self.wq,
             self.st,

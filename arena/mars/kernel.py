@@ -51,6 +51,10 @@ WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT = range(4)
 
 U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparound code
 
+# Four flag bits per addressing mode (# $ @ < > * { }): 1 uses a pointer cell, 2 pre-
+# decrements it, 4 post-increments it, 8 the pointer is the cell's A number.
+MODE_FLAGS = (1 << 8) | (3 << 12) | (5 << 16) | (9 << 20) | (11 << 24) | (13 << 28)
+
 _MAX_STEPS = np.int64(1) << 62
 
 
@@ -191,93 +195,138 @@ def run_round(
         bm = (ins >> 11) & 7
         key = ins & 0xFF
 
-        # ---- A operand: address addr_a, registers ra_a (A number) and ra_b (B number)
-        if am == 0:  # immediate: the instruction register itself
-            addr_a = pc
-            ra_a = av
-            ra_b = bv
-        else:
-            if rw is None:
-                addr_a = pc + av
-                if addr_a >= s:
-                    addr_a -= s
-            else:
-                addr_a = _fold(pc + av, pc, s, rw[0])
-            if am == 1:  # direct
+        if rw is None:
+            # An immediate operand is the cell at pc (for A that equals the instruction
+            # register, as nothing has changed yet). The pointer arithmetic of the
+            # indirect modes is branch-free, driven by the mode's MODE_FLAGS bits.
+            addr_a = pc + (av if am != 0 else 0)
+            addr_a = addr_a - s if addr_a >= s else addr_a
+            if am >= 2:
+                fa = (MODE_FLAGS >> (am * 4)) & 15
+                pa = addr_a * CELL + (AV if fa & 8 else BV)
+                t = np.int64(core[U(pa)]) - ((fa >> 1) & 1)
+                t = t + s if t < 0 else t
+                core[U(pa)] = t
+                addr_a += t
+                addr_a = addr_a - s if addr_a >= s else addr_a
                 t4 = addr_a * CELL
                 ra_a = np.int64(core[U(t4 + AV)])
                 ra_b = np.int64(core[U(t4 + BV)])
+                t += (fa >> 2) & 1
+                core[U(pa)] = 0 if t == s else t
             else:
-                if rw is not None and am != 2 and am != 5:
-                    addr_a = _fold(pc + av, pc, s, rw[1])
-                # @ < > use the pointer cell's B number, * { } its A number
-                p4 = addr_a * CELL + (BV if am <= 4 else AV)
-                t = np.int64(core[U(p4)])
-                if am == 3 or am == 6:  # predecrement
-                    t -= 1
-                    if t < 0:
-                        t = s1
-                    core[U(p4)] = t
+                t4 = addr_a * CELL
+                ra_a = np.int64(core[U(t4 + AV)])
+                ra_b = np.int64(core[U(t4 + BV)])
+
+            addr_b = pc + (bv if bm != 0 else 0)
+            addr_b = addr_b - s if addr_b >= s else addr_b
+            if bm >= 2:
+                fb = (MODE_FLAGS >> (bm * 4)) & 15
+                pb = addr_b * CELL + (AV if fb & 8 else BV)
+                t = np.int64(core[U(pb)]) - ((fb >> 1) & 1)
+                t = t + s if t < 0 else t
+                core[U(pb)] = t
+                addr_b += t
+                addr_b = addr_b - s if addr_b >= s else addr_b
+                t4 = addr_b * CELL
+                rb_a = np.int64(core[U(t4 + AV)])
+                rb_b = np.int64(core[U(t4 + BV)])
+                t += (fb >> 2) & 1
+                core[U(pb)] = 0 if t == s else t
+            else:
+                t4 = addr_b * CELL
+                rb_a = np.int64(core[U(t4 + AV)])
+                rb_b = np.int64(core[U(t4 + BV)])
+            raddr_b = addr_b
+        else:
+            # ---- A operand: address addr_a, registers ra_a (A number) and ra_b (B number)
+            if am == 0:  # immediate: the instruction register itself
+                addr_a = pc
+                ra_a = av
+                ra_b = bv
+            else:
                 if rw is None:
-                    addr_a += t
+                    addr_a = pc + av
                     if addr_a >= s:
                         addr_a -= s
                 else:
-                    addr_a = _fold(addr_a + t, pc, s, rw[0])
-                t4 = addr_a * CELL
-                ra_a = np.int64(core[U(t4 + AV)])
-                ra_b = np.int64(core[U(t4 + BV)])
-                if am == 4 or am == 7:  # postincrement
-                    t += 1
-                    if t == s:
-                        t = 0
-                    core[U(p4)] = t
+                    addr_a = _fold(pc + av, pc, s, rw[0])
+                if am == 1:  # direct
+                    t4 = addr_a * CELL
+                    ra_a = np.int64(core[U(t4 + AV)])
+                    ra_b = np.int64(core[U(t4 + BV)])
+                else:
+                    if rw is not None and am != 2 and am != 5:
+                        addr_a = _fold(pc + av, pc, s, rw[1])
+                    # @ < > use the pointer cell's B number, * { } its A number
+                    p4 = addr_a * CELL + (BV if am <= 4 else AV)
+                    t = np.int64(core[U(p4)])
+                    if am == 3 or am == 6:  # predecrement
+                        t -= 1
+                        if t < 0:
+                            t = s1
+                        core[U(p4)] = t
+                    if rw is None:
+                        addr_a += t
+                        if addr_a >= s:
+                            addr_a -= s
+                    else:
+                        addr_a = _fold(addr_a + t, pc, s, rw[0])
+                    t4 = addr_a * CELL
+                    ra_a = np.int64(core[U(t4 + AV)])
+                    ra_b = np.int64(core[U(t4 + BV)])
+                    if am == 4 or am == 7:  # postincrement
+                        t += 1
+                        if t == s:
+                            t = 0
+                        core[U(p4)] = t
 
-        # ---- B operand: write address addr_b, read address raddr_b, registers rb_a, rb_b
-        if bm == 0:  # immediate: read back from the core (A side effects are visible)
-            addr_b = pc
-            raddr_b = pc
-            rb_a = np.int64(core[U(c4 + AV)])
-            rb_b = np.int64(core[U(c4 + BV)])
-        else:
-            if rw is None:
-                addr_b = pc + bv
-                if addr_b >= s:
-                    addr_b -= s
-                raddr_b = addr_b
+            # ---- B operand: write address addr_b, read address raddr_b, registers rb_a, rb_b
+            if bm == 0:  # immediate: read back from the core (A side effects are visible)
+                addr_b = pc
+                raddr_b = pc
+                rb_a = np.int64(core[U(c4 + AV)])
+                rb_b = np.int64(core[U(c4 + BV)])
             else:
-                raddr_b = _fold(pc + bv, pc, s, rw[0])
-                addr_b = _fold(pc + bv, pc, s, rw[1])
-            if bm == 1:
-                t4 = raddr_b * CELL
-                rb_a = np.int64(core[U(t4 + AV)])
-                rb_b = np.int64(core[U(t4 + BV)])
-            else:
-                if rw is not None and bm != 2 and bm != 5:
-                    raddr_b = addr_b
-                p4 = raddr_b * CELL + (BV if bm <= 4 else AV)
-                t = np.int64(core[U(p4)])
-                if bm == 3 or bm == 6:
-                    t -= 1
-                    if t < 0:
-                        t = s1
-                    core[U(p4)] = t
                 if rw is None:
-                    addr_b += t
+                    addr_b = pc + bv
                     if addr_b >= s:
                         addr_b -= s
                     raddr_b = addr_b
                 else:
-                    addr_b = _fold(addr_b + t, pc, s, rw[1])
-                    raddr_b = _fold(raddr_b + t, pc, s, rw[0])
-                t4 = raddr_b * CELL
-                rb_a = np.int64(core[U(t4 + AV)])
-                rb_b = np.int64(core[U(t4 + BV)])
-                if bm == 4 or bm == 7:
-                    t += 1
-                    if t == s:
-                        t = 0
-                    core[U(p4)] = t
+                    raddr_b = _fold(pc + bv, pc, s, rw[0])
+                    addr_b = _fold(pc + bv, pc, s, rw[1])
+                if bm == 1:
+                    t4 = raddr_b * CELL
+                    rb_a = np.int64(core[U(t4 + AV)])
+                    rb_b = np.int64(core[U(t4 + BV)])
+                else:
+                    if rw is not None and bm != 2 and bm != 5:
+                        raddr_b = addr_b
+                    p4 = raddr_b * CELL + (BV if bm <= 4 else AV)
+                    t = np.int64(core[U(p4)])
+                    if bm == 3 or bm == 6:
+                        t -= 1
+                        if t < 0:
+                            t = s1
+                        core[U(p4)] = t
+                    if rw is None:
+                        addr_b += t
+                        if addr_b >= s:
+                            addr_b -= s
+                        raddr_b = addr_b
+                    else:
+                        addr_b = _fold(addr_b + t, pc, s, rw[1])
+                        raddr_b = _fold(raddr_b + t, pc, s, rw[0])
+                    t4 = raddr_b * CELL
+                    rb_a = np.int64(core[U(t4 + AV)])
+                    rb_b = np.int64(core[U(t4 + BV)])
+                    if bm == 4 or bm == 7:
+                        t += 1
+                        if t == s:
+                            t = 0
+                        core[U(p4)] = t
 
         if trace is not None:
             trace[executed, TR_ADDR_A] = addr_a
@@ -781,7 +830,7 @@ def play_rounds(
     """
     nrounds = positions.shape[0]
     nwar = positions.shape[1]
-    core = np.empty(s * CELL, dtype=np.int32)
+    core = np.zeros(s * CELL, dtype=np.int32)
     q = np.empty(nwar * maxproc, dtype=np.int32)
     wq = np.zeros(nwar * 4, dtype=np.int64)
     st = np.zeros(ST_SIZE, dtype=np.int64)
