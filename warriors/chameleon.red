@@ -8,9 +8,9 @@
 ;strategy its current strategy in cell 23. At the start of each round it reads
 ;strategy both; after a loss it moves on to the other strategy, otherwise it
 ;strategy keeps the one it has, and it writes the choice back with STP. Against
-;strategy a scanner that finds and kills its stone it turns into paper, which the
-;strategy scanner cannot catch; against a stone that flattens a paper it goes
-;strategy back to stoning. Needs a hill with P-space.
+;strategy a core clear that sweeps its stone away it turns into paper, which
+;strategy copies itself faster than the clear can wipe it; against a warrior
+;strategy that kills the paper it goes back to stoning. Needs a hill with P-space.
 ;assert CORESIZE == 8000 && PSPACESIZE > 23
 
 state   equ     23

@@ -23,7 +23,7 @@ i       for     30
         mov.ab  #probe+first+(i-1)*gap-ptr-10, ptr
         rof
 probe   jmz.b   stone, ptr          ; nothing seen: go straight to stoning
-        mov.ab  ptr, ptr2           ; second target: the same + half
+        mov.b   ptr, ptr2           ; second target: the same + half
         add.ab  #half-1, ptr2
         mov.ab  #40, count
 spray   mov.i   sbomb, >ptr         ; SPL carpets at both

@@ -21,7 +21,7 @@ scan    add.ab  #step, ptr
 ptr     jmz.a   scan, 12                    ; A-field zero: keep looking
         slt.ab  #dbomb-ptr, ptr             ; past our own lines?
         jmp     clear                       ; no: nothing found in a lap
-        mov.ab  ptr, gate                   ; aim the gate at the find ...
+        mov.b   ptr, gate                   ; aim the gate at the find ...
         sub.ab  #gate-ptr+8, gate           ; ... 8 cells before it
 clear   spl     #0, 0
         mov.i   *gate, >gate

@@ -8,8 +8,10 @@
 ;strategy The launch: SPL 1 and MOV -1,0 make three processes; SPL 2 gives each
 ;strategy a twin; the first of each pair jumps through the JMP's B-field, the
 ;strategy twin adds one step to it (so the next jumper lands one imp further)
-;strategy and then dies on the DAT. Like every imp it cannot kill, but a single
-;strategy DAT bomb on one imp does not stop the other two; it ties stones.
+;strategy and then dies on the DAT. It has no attack: it wins only when an enemy
+;strategy runs into the imps it writes over it (a dwarf whose loop becomes an
+;strategy imp falls through onto its own DAT bomb). It is hard to kill, since
+;strategy a stone must hit the one cell an imp is about to run: it ties stones.
 ;assert (CORESIZE + 1) % 3 == 0
 
 step    equ     (CORESIZE + 1) / 3

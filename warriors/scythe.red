@@ -11,14 +11,16 @@
 ;strategy pointer never lands on the line before it (its offset stays 3 mod 5).
 ;strategy After one lap, when it finds itself, it becomes a DAT core clear
 ;strategy that sweeps round and round (its pointer is reset by its own bomb, so
-;strategy it never wipes out its loop) and kills what it stunned. It beats
-;strategy stones it can see; fast papers and imps get away.
+;strategy it never wipes out its loop) and kills what it stunned. It beats what
+;strategy it can see before it is hit: one-process stones like the dwarf, papers
+;strategy (their copies are all found and stunned), lone imps (the sweep catches
+;strategy them). A self-splitting stone shrugs off the stun and often wins.
 ;assert CORESIZE % 5 == 0
 
 step    equ     5
 
 scan    add.ab  #step, ptr          ; look 5 cells further on
-ptr     jmz.a   scan, 3             ; A-field zero: keep looking
+ptr     jmz.a   scan, 8             ; A-field zero: keep looking
         slt.ab  #last-ptr, ptr      ; past our own lines?
         jmp     gate+1              ; no: the lap is over, clear the core
         mov.i   clear, @ptr         ; yes: stun it with SPL #0
