@@ -293,7 +293,6 @@ class BattleStats:
     played: int = 0
     cached: int = 0
     seconds: float = 0.0
-    instructions: int = 0
 
 
 def play_battles(
