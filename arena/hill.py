@@ -246,6 +246,7 @@ class ResultCache:
             with os.fdopen(fd, "w") as f:
                 json.dump(data, f, separators=(",", ":"), sort_keys=True)
                 f.write("\n")
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a plain, shareable cache
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
