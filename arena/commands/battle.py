@@ -1,0 +1,492 @@
+"""``arena battle``: play warriors against each other with pMARS's flags and output.
+
+    arena battle [flags] FILE1 FILE2 [FILE3 ...]
+    arena battle --batch FILE|-
+
+The flags are pMARS 0.9.4's, parsed the way pMARS parses them (single letters that may be
+clustered, ``-bk``; a value flag takes the next word): ``-r`` rounds, ``-s`` core size,
+``-c`` cycles, ``-p`` processes, ``-l`` length, ``-d`` distance, ``-S`` P-space size,
+``-R``/``-W`` read/write limits, ``-F`` fixed position (seed), ``-f`` checksum seed,
+``-P`` all permutations, ``-k`` KotH output, ``-b`` brief, ``-o`` sort by score,
+``-=`` score formula. Ours: ``--json`` (per-round records), ``--drq`` (Digital Red Queen
+metrics), ``--seed N`` (seed₀ without -F/-f), ``--threads N``.
+
+``-k`` prints exactly what pMARS prints; without it a table. ``--batch`` reads one JSON
+object per line, ``{"args": [...]}`` with the arguments of one ``arena battle`` call, and
+writes one JSON line per input line (``args``, ``wins``, ``ties``, ``losses``,
+``instructions``, ``seconds``, or ``error``). Bad flags or files: one line on stderr and
+exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from arena.battle import BattleResult, PlacementError, play
+from arena.mars.engine import available_threads
+from arena.redcode.model import Warrior
+from arena.scoring import (
+    DEFAULT_FORMULA,
+    ScoreFormulaError,
+    drq_fitness,
+    k_output,
+    pmars_scores,
+    score_points,
+    wlt,
+)
+from arena.settings import Settings
+
+MAX_WARRIORS = 100
+MAX_CORE_SIZE = 2**30
+USAGE_ERROR = 2
+
+
+class BattleUsageError(Exception):
+    """A bad flag, value or file: reported as one line, exit status 2."""
+
+
+# letter -> (field, minimum, maximum); pMARS's ranges
+_VALUE_FLAGS: dict[str, tuple[str, int, int]] = {
+    "r": ("rounds", 0, 2**31 - 1),
+    "s": ("core_size", 1, MAX_CORE_SIZE),
+    "c": ("max_cycles", 1, 2**62),
+    "p": ("max_processes", 1, 2**31 - 1),
+    "l": ("max_length", 1, 1000),
+    "d": ("min_distance", 1, MAX_CORE_SIZE),
+    "S": ("pspace_size", 1, MAX_CORE_SIZE),
+    "R": ("read_limit", 1, MAX_CORE_SIZE),
+    "W": ("write_limit", 1, MAX_CORE_SIZE),
+}
+_BOOL_FLAGS = {"k": "koth", "b": "brief", "f": "checksum", "P": "permutate", "o": "sort"}
+
+
+@dataclass
+class BattleArgs:
+    """One ``arena battle`` invocation, parsed."""
+
+    files: list[str] = field(default_factory=list)
+    values: dict[str, int] = field(default_factory=dict)
+    koth: bool = False
+    brief: bool = False
+    checksum: bool = False
+    permutate: bool = False
+    sort: bool = False
+    fixed: str | None = None
+    formula: str = DEFAULT_FORMULA
+    json: bool = False
+    drq: bool = False
+    seed: int | None = None
+    threads: int | None = None
+    batch: str | None = None
+
+
+def _number(text: str, letter: str, low: int, high: int) -> int:
+    if not text or not text.isdigit():
+        raise BattleUsageError(f"bad argument for -{letter}: {text!r} (a number is expected)")
+    value = int(text)
+    if not low <= value <= high:
+        raise BattleUsageError(f"-{letter} must be in the range {low} - {high}")
+    return value
+
+
+def parse_args(argv: list[str]) -> BattleArgs:
+    """pMARS-style parsing of one battle's arguments (our ``--`` options too)."""
+    args = BattleArgs()
+    words = list(argv)
+    i = 0
+
+    def take(flag: str) -> str:
+        nonlocal i
+        i += 1
+        if i >= len(words):
+            raise BattleUsageError(f"{flag} needs a value")
+        return words[i]
+
+    while i < len(words):
+        word = words[i]
+        if word.startswith("--") and len(word) > 2:
+            name, eq, inline = word[2:].partition("=")
+            if name in ("json", "drq"):
+                if eq:
+                    raise BattleUsageError(f"--{name} takes no value")
+                setattr(args, name, True)
+            elif name in ("seed", "threads", "batch"):
+                value = inline if eq else take(f"--{name}")
+                if name == "batch":
+                    args.batch = value
+                else:
+                    low = 1 if name == "threads" else 0
+                    setattr(args, name, _number(value, f"-{name}", low, 2**31 - 1))
+            else:
+                raise BattleUsageError(f"unknown option --{name}")
+        elif word.startswith("-") and len(word) > 1:
+            letters = word[1:]
+            for j, letter in enumerate(letters):
+                last = j == len(letters) - 1
+                if letter in _BOOL_FLAGS:
+                    key = _BOOL_FLAGS[letter]
+                    setattr(args, key, not getattr(args, key))  # pMARS toggles
+                elif letter in _VALUE_FLAGS or letter in "F=":
+                    if not last:
+                        raise BattleUsageError(f"-{letter} needs a value (use -{letter} N)")
+                    value = take(f"-{letter}")
+                    if letter == "F":
+                        args.fixed = value
+                    elif letter == "=":
+                        args.formula = value
+                    else:
+                        key, low, high = _VALUE_FLAGS[letter]
+                        args.values[key] = _number(value, letter, low, high)
+                else:
+                    raise BattleUsageError(f"unknown option -{letter}")
+        else:
+            args.files.append(word)
+        i += 1
+    return args
+
+
+def settings_for(args: BattleArgs) -> Settings:
+    """The Settings of parsed arguments, checked as pMARS checks them."""
+    n = len(args.files)
+    values = dict(args.values)
+    if args.permutate and "rounds" not in values:
+        values["rounds"] = -1  # resolved below: every (position, first mover)
+    settings = Settings(warriors=max(n, 1), **values)
+    if "min_distance" not in values:
+        settings = settings.with_(min_distance=settings.max_length)
+    elif settings.min_distance < settings.max_length:
+        raise BattleUsageError("-d (distance) must not be less than -l (warrior length)")
+    if n and settings.core_size < n * settings.min_distance:
+        raise BattleUsageError(
+            f"core size {settings.core_size} is too small for {n} warriors at distance "
+            f"{settings.min_distance}"
+        )
+    if settings.pspace > settings.core_size:
+        raise BattleUsageError("-S (P-space size) must not exceed the core size")
+    for limit, letter in ((settings.read, "-R"), (settings.write, "-W")):
+        if settings.core_size % limit:
+            raise BattleUsageError(f"{letter} must divide the core size")
+    if args.permutate:
+        if n != 2:
+            raise BattleUsageError("-P works with exactly 2 warriors")
+        if settings.rounds < 0:
+            settings = settings.with_(rounds=2 * settings.core_size - 4 * settings.min_distance + 2)
+    return settings
+
+
+_WARRIOR_CACHE: dict[tuple, Warrior] = {}
+
+
+def load_warrior(path: str, settings: Settings) -> tuple[Warrior, list[str]]:
+    """Assemble one file (Redcode or a pMARS load file); returns it and its warnings."""
+    p = Path(path)
+    try:
+        stat = p.stat()
+    except OSError as exc:
+        raise BattleUsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not p.is_file():
+        raise BattleUsageError(f"cannot read {path}: not a file")
+    key = (
+        str(p.resolve()),
+        stat.st_mtime_ns,
+        stat.st_size,
+        settings.core_size,
+        settings.max_length,
+        settings.max_processes,
+        settings.max_cycles,
+        settings.min_distance,
+        settings.pspace,
+        settings.rounds,
+        settings.warriors,
+    )
+    if key in _WARRIOR_CACHE:
+        return _WARRIOR_CACHE[key], []
+    from arena.redcode.assembler import assemble_file
+
+    try:
+        result = assemble_file(str(p), settings)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BattleUsageError(f"cannot read {path}: {exc}") from None
+    if not result.ok or result.warrior is None:
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        first = errors[0] if errors else None
+        where = f"{path}:{first.line}" if first and first.line else path
+        message = first.message if first else "does not assemble"
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        raise BattleUsageError(f"{where}: error: {message}{more}")
+    if len(result.warrior) == 0:
+        raise BattleUsageError(f"{path}: error: the warrior has no instructions")
+    warnings = [str(d) for d in result.diagnostics if d.severity == "warning"]
+    _WARRIOR_CACHE[key] = result.warrior
+    return result.warrior, warnings
+
+
+def _fixed_position(text: str, settings: Settings) -> int:
+    if not text.isdigit():
+        raise BattleUsageError(f"-F {text!r}: only numeric positions are supported")
+    value = int(text)
+    if value < settings.min_distance:
+        raise BattleUsageError("-F (position of warrior 2) must not be less than -d (distance)")
+    if value >= 2**31:
+        raise BattleUsageError("-F is too large")
+    return value
+
+
+@dataclass
+class Prepared:
+    args: BattleArgs
+    settings: Settings
+    warriors: list[Warrior]
+    warnings: list[str]
+    fixed: int | None
+
+
+def prepare(argv: list[str]) -> Prepared:
+    """Parse, check and load everything one battle needs (no simulation yet)."""
+    args = parse_args(argv)
+    if args.batch is not None:
+        raise BattleUsageError("--batch cannot be combined with a battle's arguments")
+    if not args.files:
+        raise BattleUsageError("no warrior files given")
+    if len(args.files) > MAX_WARRIORS:
+        raise BattleUsageError(f"at most {MAX_WARRIORS} warriors")
+    if args.checksum and args.fixed is not None:
+        raise BattleUsageError("-f and -F are mutually exclusive")
+    settings = settings_for(args)
+    try:
+        score_points(len(args.files), args.formula)
+    except ScoreFormulaError:
+        raise BattleUsageError(f"bad score formula: {args.formula!r}") from None
+    fixed = _fixed_position(args.fixed, settings) if args.fixed is not None else None
+    warriors: list[Warrior] = []
+    warnings: list[str] = []
+    for path in args.files:
+        w, warn = load_warrior(path, settings)
+        warriors.append(w)
+        warnings.extend(warn)
+    return Prepared(args, settings, warriors, warnings, fixed)
+
+
+def run(prep: Prepared) -> BattleResult:
+    args = prep.args
+    threads = args.threads or available_threads()
+    try:
+        return play(
+            prep.warriors,
+            prep.settings,
+            fixed_position=prep.fixed,
+            checksum_seed=args.checksum,
+            seed=args.seed,
+            permutate=args.permutate,
+            drq=args.drq,
+            threads=threads,
+        )
+    except (PlacementError, ValueError) as exc:
+        raise BattleUsageError(str(exc)) from None
+
+
+def _display_names(prep: Prepared) -> list[str]:
+    return [w.name or Path(f).stem for w, f in zip(prep.warriors, prep.args.files, strict=True)]
+
+
+def json_record(prep: Prepared, res: BattleResult) -> dict:
+    """The ``--json`` document: totals and one record per round."""
+    n = res.n
+    wins, ties, losses = wlt(res.slots)
+    names = _display_names(prep)
+    rounds = []
+    for r in range(res.rounds):
+        survivors = res.survivors(r)
+        record = {
+            "round": r + 1,
+            "first": int(res.placement.starters[r]),
+            "pos": [int(x) for x in res.placement.positions[r]],
+            "start": [int(x) for x in res.starts[r]],
+            "steps": int(res.steps[r]),
+            "survivors": survivors,
+            "tasks_end": [int(x) for x in res.tasks[r]],
+            "winner": survivors[0] if len(survivors) == 1 else None,
+        }
+        if n == 2:
+            record["result"] = "T" if len(survivors) == 2 else "AB"[survivors[0]]
+        if n > 2:
+            record["placement"] = "npos" if res.placement.npos[r] else "posit"
+        if res.drq_score is not None:
+            record["drq"] = {
+                "score": [float(x) for x in res.drq_score[r]],
+                "spawned": [int(x) for x in res.drq_spawned[r]],
+                "coverage": [int(x) for x in res.drq_coverage[r]],
+            }
+        rounds.append(record)
+    s = prep.settings
+    doc = {
+        "warriors": [
+            {"file": f, "name": name, "author": w.author}
+            for f, name, w in zip(prep.args.files, names, prep.warriors, strict=True)
+        ],
+        "settings": {
+            "core_size": s.core_size,
+            "max_cycles": s.max_cycles,
+            "max_processes": s.max_processes,
+            "max_length": s.max_length,
+            "min_distance": s.min_distance,
+            "pspace_size": s.pspace,
+            "read_limit": s.read,
+            "write_limit": s.write,
+        },
+        "rounds": res.rounds,
+        "wins": wins,
+        "ties": ties,
+        "losses": losses,
+        "score": pmars_scores(res.slots, prep.args.formula),
+        "slots": [[int(x) for x in row] for row in res.slots],
+        "k_output": k_output(res.slots, prep.args.formula).splitlines(),
+        "instructions": res.instructions,
+        "seconds": round(res.seconds, 6),
+        "per_round": rounds,
+    }
+    if res.drq_score is not None:
+        fit = drq_fitness(res)
+        doc["drq"] = {"score": fit.score, "spawned": fit.spawned, "coverage": fit.coverage}
+    return doc
+
+
+def table(prep: Prepared, res: BattleResult) -> str:
+    """A readable results table."""
+    n = res.n
+    wins, ties, losses = wlt(res.slots)
+    scores = pmars_scores(res.slots, prep.args.formula)
+    names = _display_names(prep)
+    order = list(range(n))
+    if prep.args.sort:
+        order.sort(key=lambda i: -scores[i])
+    fit = drq_fitness(res) if res.drq_score is not None else None
+    name_w = max(8, *(len(x) for x in names))
+    author_w = max(6, *(len(w.author or "") for w in prep.warriors))
+    head = f"{'#':>3}  {'warrior':<{name_w}}  {'author':<{author_w}}  {'wins':>6} {'ties':>6} {'losses':>6} {'score':>7}"
+    if fit:
+        head += f" {'drq':>7} {'spawned':>9} {'coverage':>9}"
+    lines = [head]
+    for i in order:
+        line = (
+            f"{i + 1:>3}  {names[i]:<{name_w}}  {(prep.warriors[i].author or ''):<{author_w}}  "
+            f"{wins[i]:>6} {ties[i]:>6} {losses[i]:>6} {scores[i]:>7}"
+        )
+        if fit:
+            line += f" {fit.score[i]:>7.3f} {fit.spawned[i]:>9.1f} {fit.coverage[i]:>9.1f}"
+        lines.append(line)
+    s = prep.settings
+    lines.append(
+        f"{res.rounds} rounds, core {s.core_size}, {s.max_cycles} cycles, "
+        f"{res.instructions} instructions in {res.seconds:.3f} s"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _batch(source: str) -> int:
+    stream = sys.stdin if source == "-" else None
+    if stream is None:
+        try:
+            stream = open(source, encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            _fail(f"cannot read {source}: {exc.strerror or exc}")
+    try:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            out: dict
+            args = None
+            try:
+                obj = json.loads(line)
+                args = obj.get("args") if isinstance(obj, dict) else None
+                if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+                    raise BattleUsageError(f'line {number}: expected {{"args": [strings]}}')
+                t0 = time.perf_counter()
+                prep = prepare(args)
+                res = run(prep)
+                wins, ties, losses = wlt(res.slots)
+                out = {
+                    "args": args,
+                    "wins": wins,
+                    "ties": ties,
+                    "losses": losses,
+                    "instructions": res.instructions,
+                    "seconds": round(time.perf_counter() - t0, 6),
+                }
+                if prep.args.koth:
+                    out["k_output"] = k_output(res.slots, prep.args.formula).splitlines()
+                if res.drq_score is not None:
+                    fit = drq_fitness(res)
+                    out["drq"] = {
+                        "score": fit.score,
+                        "spawned": fit.spawned,
+                        "coverage": fit.coverage,
+                    }
+            except json.JSONDecodeError as exc:
+                out = {"args": None, "error": f"line {number}: not JSON: {exc.msg}"}
+            except BattleUsageError as exc:
+                out = {"args": args, "error": str(exc)}
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    return 0
+
+
+def _fail(message: str) -> None:
+    click.echo(f"arena battle: {message}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+@click.command(
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "allow_interspersed_args": False,
+        "help_option_names": ["-h", "--help"],
+    },
+    add_help_option=True,
+)
+@click.argument("argv", nargs=-1, type=click.UNPROCESSED)
+def battle(argv: tuple[str, ...]) -> None:
+    """Battle Redcode warriors with pMARS's flags (-r -s -c -p -l -d -S -F -f -P -k -b -= -R -W).
+
+    \b
+    Examples:
+      arena battle -r 100 -F 4000 dwarf.red imp.red
+      arena battle -b -k -r 200 -f a.red b.red c.red
+      arena battle --json -r 10 a.red b.red
+      arena battle --batch jobs.jsonl      (one {"args": [...]} per line; - for stdin)
+    """
+    words = list(argv)
+    try:
+        args = parse_args(words)
+        if args.batch is not None:
+            if words not in (["--batch", args.batch], [f"--batch={args.batch}"]):
+                raise BattleUsageError("--batch takes no other arguments")
+            sys.exit(_batch(args.batch))
+        prep = prepare(words)
+    except BattleUsageError as exc:
+        _fail(str(exc))
+        return
+    for warning in prep.warnings:
+        click.echo(warning, err=True)
+    try:
+        res = run(prep)
+    except BattleUsageError as exc:
+        _fail(str(exc))
+        return
+    if prep.args.json:
+        sys.stdout.write(json.dumps(json_record(prep, res)) + "\n")
+    elif prep.args.koth:
+        sys.stdout.write(k_output(res.slots, prep.args.formula))
+    else:
+        sys.stdout.write(table(prep, res))
+    sys.stdout.flush()
