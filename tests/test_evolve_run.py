@@ -168,3 +168,23 @@ def test_dask_local_cluster_gives_the_same_run(tmp_path: Path) -> None:
     rounds_dask = [e for e in RunStore(tmp_path / "dask").events() if e["type"] == "round"]
     assert rounds[0]["archive"] == rounds_dask[0]["archive"]
     assert rounds[0]["code"] == rounds_dask[0]["code"]
+
+
+def test_eval_against_records_generality_each_round(tmp_path: Path) -> None:
+    held_out = tmp_path / "held_out"
+    held_out.mkdir()
+    for name in ("imp.red", "dwarf.red"):
+        (held_out / name).write_text((Path(__file__).parent.parent / "warriors" / name).read_text())
+    run = tmp_path / "run"
+    result = CliRunner().invoke(
+        main,
+        ["evolve", "--rounds", "2", "--iterations", "3", "--run-dir", str(run),
+         "--eval-against", str(held_out), "--config", str(tiny_config(tmp_path)), *FLAGS],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rounds = [e for e in RunStore(run).events() if e["type"] == "round"]
+    assert len(rounds) == 2
+    for event in rounds:
+        assert event["generality"] in (0.0, 0.5, 1.0)
+        assert 0.0 <= event["koth"] <= 300.0
+    assert "generality" in result.stdout
