@@ -36,13 +36,13 @@ from arena.hill import (
     Progress,
     ResultCache,
     entry_from_warrior,
-    koth_score,
     load_warriors,
     pair_battles,
     play_battles,
 )
 from arena.presets import hill_settings
 from arena.redcode.model import Warrior
+from arena.scoring import koth_score
 from arena.settings import Settings
 
 DEFAULT_PLACEMENTS = 100

@@ -43,6 +43,7 @@ from arena.mars.engine import available_threads
 from arena.presets import admits
 from arena.redcode import assemble_file
 from arena.redcode.model import Warrior
+from arena.scoring import koth_score
 from arena.settings import Settings
 
 DEFAULT_ROUNDS = 100
@@ -404,11 +405,6 @@ class Standing:
     @property
     def score(self) -> float:
         return koth_score(self.wins, self.ties, self.rounds)
-
-
-def koth_score(wins: int, ties: int, rounds: int) -> float:
-    """KotH score: (3 per win + 1 per tie) x 100 / rounds; all ties give 100."""
-    return (3 * wins + ties) * 100.0 / rounds if rounds else 0.0
 
 
 @dataclass(slots=True)

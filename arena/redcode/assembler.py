@@ -257,6 +257,7 @@ class _Assembly:
         self.offset = 0
         self.pin: int | None = None
         self.reported_line: _Line | None = None
+        self.source_map: list[int] = []  # source line of each encoded instruction
 
     # -- messages ---------------------------------------------------------------
 
@@ -744,7 +745,6 @@ class _Assembly:
             self.warning("ZLNERR", "No instructions")
             return []
         code: list[tuple[int, int, int, int, int, int]] = []
-        self.source_map: list[int] = []
         self.instruction_count = 0
         for line in self.expanded:
             self.reported_line = line
@@ -993,7 +993,7 @@ class _Assembly:
                 start=self.offset,
                 pin=self.pin,
                 instructions=code,
-                source_lines=getattr(self, "source_map", []),
+                source_lines=self.source_map,
                 core_size=self.core_size,
                 file=self.file,
                 warnings=tuple(self.diagnostics),
