@@ -125,14 +125,19 @@ _FIELDS = (
 )
 
 
-def settings_for(hill: str | None, warriors: int = 2, **flags: Any) -> Settings:
-    """Settings of preset ``hill`` (default 94nop) with the given pMARS flags applied.
+def settings_for(
+    hill: str | None, warriors: int = 2, *, battle: bool = True, **flags: Any
+) -> Settings:
+    """Settings of preset ``hill`` with the given pMARS flags applied (no preset: pMARS's
+    defaults, which are the 94nop hill).
 
     ``flags`` are the keywords of ``arena.commands.flags.settings_options``; None means
     "not given". Raises click.UsageError (exit status 2) when they do not fit together.
     """
     from arena.commands.flags import settings_from_flags
 
+    if hill is None:  # no preset: pMARS's own defaults (-d follows -l, as in pMARS)
+        return settings_from_flags(warriors, battle=battle, **flags)
     try:
         base = preset(hill or DEFAULT_HILL).settings
     except PresetError as exc:
@@ -146,4 +151,4 @@ def settings_for(hill: str | None, warriors: int = 2, **flags: Any) -> Settings:
         merged["min_distance"] = max(base.min_distance, merged["max_length"])
     if flags.get("rounds") is not None:
         merged["rounds"] = flags["rounds"]
-    return settings_from_flags(warriors, **merged)
+    return settings_from_flags(warriors, battle=battle, **merged)

@@ -188,3 +188,27 @@ def test_eval_against_records_generality_each_round(tmp_path: Path) -> None:
         assert event["generality"] in (0.0, 0.5, 1.0)
         assert 0.0 <= event["koth"] <= 300.0
     assert "generality" in result.stdout
+
+
+def test_hill_preset_sets_the_rules_of_the_run(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    result = CliRunner().invoke(
+        main,
+        [
+            "evolve",
+            "--hill",
+            "nano",
+            "--rounds",
+            "1",
+            "--iterations",
+            "2",
+            "--run-dir",
+            str(run),
+            *FLAGS,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    config = (run / "config.toml").read_text()
+    assert "core_size = 80\n" in config and "max_length = 5\n" in config
+    codes = [e["code"] for e in candidate_events(run) if e["fitness"] is not None]
+    assert codes and all("CORESIZE == 80" in c for c in codes if "CORESIZE ==" in c)

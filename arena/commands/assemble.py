@@ -12,7 +12,8 @@ import sys
 
 import click
 
-from arena.commands.flags import settings_from_flags, settings_options
+from arena.commands.flags import settings_options
+from arena.presets import hill_option, settings_for
 from arena.redcode.assembler import assemble_file, pmars_report
 from arena.redcode.printer import load_file
 
@@ -20,11 +21,12 @@ ASSEMBLY_FAILED = 3
 
 
 @click.command()
+@hill_option
 @settings_options
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def assemble(files: tuple[str, ...], **flags: int | None) -> None:
+def assemble(files: tuple[str, ...], hill: str | None, **flags: int | None) -> None:
     """Assemble Redcode FILES and print their ICWS'94 load files (like pmars -A)."""
-    settings = settings_from_flags(len(files), battle=False, **flags)
+    settings = settings_for(hill, len(files), battle=False, **flags)
     failed = False
     several = len(files) > 1
     for path in files:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from arena.evolve.config import PRESETS, ConfigError, resolve
+from arena.presets import hill_option, hill_settings
 
 
 def _summary_table(rounds) -> str:
@@ -62,11 +63,22 @@ def _summary_table(rounds) -> str:
 )
 @click.option("--dask", help="Dask scheduler address, or 'local' for a local cluster")
 @click.option("--prompts-dir", "prompts_dir", help="your copy of the prompt templates")
+@hill_option
 def evolve(
-    config_file: Path | None, preset: str | None, run_dir: Path | None, resume: bool, **flags
+    config_file: Path | None,
+    preset: str | None,
+    run_dir: Path | None,
+    resume: bool,
+    hill: str | None,
+    **flags,
 ) -> None:
     """Evolve warriors with the Digital Red Queen algorithm."""
     from arena.evolve.session import open_run
+
+    if hill:
+        rules = hill_settings(hill)
+        for key in ("core_size", "max_cycles", "max_processes", "max_length", "min_distance"):
+            flags[key] = getattr(rules, key)
 
     if flags.get("opponents") == ():
         flags["opponents"] = None
