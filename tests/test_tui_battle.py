@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.paths import data_dir
-from tests.tui_helpers import answer, settle
+from tests.tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
 from tui.battle import BattleScreen
 from tui.widgets.core_map import CoreMap
@@ -71,8 +71,8 @@ async def test_step_n_breakpoint_and_export(tmp_path):
         await settle(pilot)
         assert jmp in screen.frame.breakpoints
         await pilot.press("space")
+        await wait_for(pilot, lambda: not screen.running and "breakpoint" in screen.frame.message)
         await settle(pilot)
-        assert not screen.running
         assert screen.frame.queues[0][0] == jmp
         assert screen.frame.next_warrior == 0
         assert "breakpoint" in screen.frame.message
@@ -96,8 +96,7 @@ async def test_run_to_round_end_and_next_round():
         for _ in range(20):
             await pilot.press("plus")
         await pilot.press("space")
-        await settle(pilot)
-        assert screen.frame.round_over
+        await wait_for(pilot, lambda: screen.frame.round_over and not screen.running)
         assert sum(map(sum, screen.frame.scores)) == 2  # one round booked for both
         await pilot.press("right_square_bracket")
         await settle(pilot)

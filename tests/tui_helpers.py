@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+LONG_RUNNING = {"evolve-follow", "evolve-run", "battle-run", "hill-run"}
+
 
 async def settle(pilot: Pilot, rounds: int = 2) -> None:
-    """Let messages drain and workers finish."""
+    """Let messages drain and short workers finish (not runs that go on and on)."""
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        short = [w for w in pilot.app.workers if w.group not in LONG_RUNNING]
+        if short:  # an empty list would mean "every worker"
+            await pilot.app.workers.wait_for_complete(short)
     await pilot.pause()
 
 
@@ -31,3 +35,33 @@ async def answer(pilot: Pilot, text: str) -> None:
     await wait_for(pilot, lambda: bool(pilot.app.screen.query(Input)))
     pilot.app.screen.query_one(Input).value = text
     await pilot.press("enter")
+
+
+TINY = {
+    "rounds": 2,
+    "iterations": 4,
+    "n_init": 2,
+    "placements": 2,
+    "seed": 1,
+    "concurrency": 2,
+    "core_size": 800,
+    "max_cycles": 8000,
+    "max_processes": 800,
+    "max_length": 20,
+    "min_distance": 20,
+}
+
+
+async def make_run_dir(path, **overrides) -> list[dict]:
+    """A finished offline evolution run in ``path`` (core 800, few candidates)."""
+    from arena.evolve.config import resolve
+    from arena.evolve.session import open_run
+
+    events: list[dict] = []
+
+    run = open_run(resolve(flags={**TINY, **overrides}), path, on_event=events.append)
+    try:
+        await run.red_queen.run()
+    finally:
+        await run.close()
+    return events

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from arena.settings import Settings
 from tui.widgets.navbar import SCREENS
 
 
@@ -148,10 +149,14 @@ class ArenaApp(App):
         await self.switch_mode(mode)
         return self.screen_stack[0]
 
-    async def battle_texts(self, named: dict[str, str], others: list[str]) -> None:
+    async def battle_texts(
+        self, named: dict[str, str], others: list[str], settings: Settings | None = None
+    ) -> None:
         """Open the battle screen on warriors given as text (``named``) and files."""
         screen = await self.show_mode("battle")
-        screen.load_sources((*named.keys(), *others), texts=named)  # type: ignore[attr-defined]
+        screen.load_sources(  # type: ignore[attr-defined]
+            (*named.keys(), *others), texts=named, settings=settings
+        )
 
     async def edit_text(self, text: str, path: Path | None = None) -> None:
         """Open the editor on ``text``."""

@@ -119,6 +119,7 @@ class BattleScreen(Screen):
         self.sources: tuple[str, ...] = ()
         self.frames_shown = 0
         self._generation = 0
+        self.hill = Settings()
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -144,6 +145,9 @@ class BattleScreen(Screen):
         if self._generation == 0:  # nothing asked for yet: our two classics
             self.load_sources(tuple(str(p) for p in default_warriors()))
 
+    def on_unmount(self) -> None:
+        self.running = False  # the run worker sees it and ends
+
     @property
     def speed(self) -> int:
         return SPEEDS[self.speed_index]
@@ -156,10 +160,18 @@ class BattleScreen(Screen):
         texts: dict[str, str] | None = None,
         rounds: int | None = None,
         seed: int | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        """Assemble and load warriors (paths, EDITOR_BUFFER or keys of ``texts``)."""
+        """Assemble and load warriors (paths, EDITOR_BUFFER or keys of ``texts``).
+
+        ``settings`` (e.g. a run's hill) replaces the standard hill; its ``rounds`` is
+        used unless ``rounds`` is given.
+        """
         self.running = False
         self.sources = sources
+        if settings is not None:
+            self.hill = settings
+            self.rounds = settings.rounds
         if rounds is not None:
             self.rounds = rounds
         if seed is not None:
@@ -169,7 +181,8 @@ class BattleScreen(Screen):
         if EDITOR_BUFFER in sources and EDITOR_BUFFER not in texts:
             texts[EDITOR_BUFFER] = buffer.text if buffer is not None else ""
         self._generation += 1
-        self._load_worker(self._generation, sources, texts, self.rounds, self.seed)
+        hill = self.hill.with_(rounds=self.rounds, warriors=max(2, len(sources)))
+        self._load_worker(self._generation, sources, texts, hill, self.seed)
 
     @work(thread=True, exclusive=True, group="battle-load")
     def _load_worker(
@@ -177,10 +190,9 @@ class BattleScreen(Screen):
         generation: int,
         sources: tuple[str, ...],
         texts: dict[str, str],
-        rounds: int,
+        settings: Settings,
         seed: int,
     ) -> None:
-        settings = Settings(rounds=rounds, warriors=max(2, len(sources)))
         try:
             contenders: list[Contender] = []
             for source in sources:

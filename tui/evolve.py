@@ -1,14 +1,598 @@
-"""Placeholder."""
+"""The evolve screen: start a Digital Red Queen run, or attach to a run directory.
 
+A run started here goes through ``arena.evolve.session.open_run``, exactly as
+``arena evolve`` does, into a run directory. It runs in a thread worker with its own
+asyncio loop (model calls there, battles in the evaluator's threads), so the UI's loop
+never waits on it. Its events are queued and a coalesced ``EventsReady`` message tells
+the screen to drain them. Attaching follows ``events.jsonl`` by polling in a worker.
+Pause, resume and stop are handed to the run's loop with ``call_soon_threadsafe``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    RichLog,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import get_current_worker
 
+from arena.evolve.config import ConfigError, RunConfig, resolve
+from arena.paths import data_dir
+from tui.evolve_state import EventFollower, EvolveState, read_config
+from tui.widgets.dialogs import AskText, PickOne, warrior_files
+from tui.widgets.heatmap import Heatmap
 from tui.widgets.navbar import NavBar
+from tui.widgets.plot import LinePlot, Series
+
+POLL_INTERVAL = 0.25  # seconds between looks at a followed events.jsonl
+LOG_LIMIT = 2000
+
+
+def hill_names() -> list[str]:
+    try:
+        from arena.presets import PRESETS
+
+        return list(PRESETS)
+    except ImportError:  # pragma: no cover - presets ship with arena
+        return []
+
+
+def hill_flags(name: str) -> dict[str, int]:
+    from arena.presets import PRESETS
+
+    s = PRESETS[name].settings
+    return {
+        "core_size": s.core_size,
+        "max_cycles": s.max_cycles,
+        "max_processes": s.max_processes,
+        "max_length": s.max_length,
+        "min_distance": s.min_distance,
+    }
+
+
+def backend_names() -> list[str]:
+    try:
+        from arena.backends import available_backends
+
+        return list(available_backends())
+    except Exception:  # a broken plugin must not break the screen
+        return ["offline"]
+
+
+def latest_run_dir(root: Path = Path("runs")) -> Path | None:
+    try:
+        runs = [p for p in root.iterdir() if (p / "config.toml").exists()]
+    except OSError:
+        return None
+    return max(runs, key=lambda p: p.stat().st_mtime) if runs else None
+
+
+class EventsReady(Message):
+    """New events are queued; one pending message stands for any number of them."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, EventsReady)
+
+
+class RunFinished(Message):
+    def __init__(self, error: str | None = None, stopped: bool = False) -> None:
+        self.error = error
+        self.stopped = stopped
+        super().__init__()
 
 
 class EvolveScreen(Screen):
+    """Start, attach to and watch Red Queen runs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "start", "Start run"),
+        Binding("ctrl+o", "attach", "Attach"),
+        Binding("p", "pause", "Pause/Resume"),
+        Binding("x", "stop", "Stop"),
+        Binding("e", "edit_champion", "Edit champion", show=False),
+        Binding("b", "battle_champion", "Battle champion", show=False),
+    ]
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = EvolveState()
+        self.run_dir: Path | None = None
+        self.mode = "idle"  # idle | running | paused | following | finished
+        self._pending: deque[dict[str, Any]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._red_queen = None
+        self._lock = threading.Lock()
+        self._log_shown = 0
+        self._generation = 0
+
+    # ---- layout
     def compose(self) -> ComposeResult:
         yield NavBar("evolve")
-        yield Static("coming soon")
+        with Horizontal(id="evolve-bar"):
+            yield Static("No run yet: fill in Setup and press Start (ctrl+g).", id="evolve-status")
+            yield Button("Start", id="start", variant="success", compact=True)
+            yield Button("Attach", id="attach", compact=True)
+            yield Button("Pause", id="pause", compact=True, disabled=True)
+            yield Button("Stop", id="stop", variant="error", compact=True, disabled=True)
+        with TabbedContent(id="evolve-tabs", initial="setup"):
+            with TabPane("Setup", id="setup"), VerticalScroll():
+                with Grid(id="evolve-form"):
+                    yield Label("backend")
+                    names = backend_names()
+                    yield Select(
+                        [(n, n) for n in names],
+                        value="offline" if "offline" in names else names[0],
+                        allow_blank=False,
+                        id="f-backend",
+                    )
+                    yield Label("model")
+                    yield Input(placeholder="backend default", id="f-model")
+                    yield Label("base URL")
+                    yield Input(placeholder="e.g. http://localhost:11434/v1", id="f-base_url")
+                    yield Label("hill")
+                    hills = hill_names()
+                    yield Select(
+                        [(h, h) for h in hills],
+                        value="94" if "94" in hills else hills[0],
+                        allow_blank=False,
+                        id="f-hill",
+                    )
+                    yield Label("rounds")
+                    yield Input("3", type="integer", id="f-rounds")
+                    yield Label("iterations")
+                    yield Input("20", type="integer", id="f-iterations")
+                    yield Label("K (history)")
+                    yield Input("20", type="integer", id="f-history")
+                    yield Label("seed")
+                    yield Input("0", type="integer", id="f-seed")
+                    yield Label("placements")
+                    yield Input("10", type="integer", id="f-placements")
+                    yield Label("opponents")
+                    yield Input(
+                        placeholder="files or folders, comma separated (imp)", id="f-opponents"
+                    )
+                    yield Label("held out")
+                    yield Input(
+                        placeholder="folder for generality, e.g. warriors", id="f-eval_against"
+                    )
+                    yield Label("run dir")
+                    yield Input(placeholder="runs/<time>-seed<seed>", id="f-run_dir")
+                yield Static("", id="evolve-problem", classes="problem")
+            with TabPane("Progress", id="progress"), VerticalScroll():
+                with Horizontal(classes="progress-row"):
+                    yield Label("round     ", classes="progress-label")
+                    yield ProgressBar(id="round-bar", show_eta=False)
+                with Horizontal(classes="progress-row"):
+                    yield Label("candidate ", classes="progress-label")
+                    yield ProgressBar(id="candidate-bar", show_eta=False)
+                with Horizontal(id="plots"):
+                    yield LinePlot(id="fitness-plot", empty="best fitness per round: none yet")
+                    yield LinePlot(id="generality-plot", empty="generality: needs a held-out set")
+                with Horizontal(id="grid-row"):
+                    yield Heatmap(id="heatmap")
+                    yield Static("", id="model-stats")
+                yield Static("", id="recent-log")
+            with TabPane("Champions", id="champions"), Vertical():
+                yield DataTable(id="champion-table", cursor_type="row", zebra_stripes=True)
+                yield Static(
+                    "[dim]e: open in the editor   b: battle it   (select a row)[/]",
+                    id="champion-hint",
+                )
+                yield Static("", id="champion-code")
+            with TabPane("Log", id="log"):
+                yield RichLog(id="evolve-log", markup=True, wrap=False, max_lines=LOG_LIMIT)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#fitness-plot").border_title = "Best fitness per round"
+        self.query_one("#generality-plot").border_title = "Generality per round"
+        self.query_one("#heatmap").border_title = "MAP-Elites archive"
+        self.query_one("#model-stats").border_title = "Models"
+        table = self.query_one("#champion-table", DataTable)
+        table.add_columns("round", "id", "fitness", "generality", "KotH", "lines")
+        self._render_all()
+
+    def on_unmount(self) -> None:
+        """Leaving the app: stop a live run (it can be resumed) and stop following."""
+        self._generation += 1
+        self._call_in_run("stop")
+
+    # ---- controls
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        live = mode in ("running", "paused")
+        self.query_one("#start", Button).disabled = live
+        self.query_one("#attach", Button).disabled = live
+        pause = self.query_one("#pause", Button)
+        pause.disabled = not live
+        pause.label = "Resume" if mode == "paused" else "Pause"
+        self.query_one("#stop", Button).disabled = mode not in ("running", "paused", "following")
+        self._render_status()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#attach")
+    def _attach_pressed(self) -> None:
+        self.action_attach()
+
+    @on(Button.Pressed, "#pause")
+    def _pause_pressed(self) -> None:
+        self.action_pause()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    def form_flags(self) -> dict[str, Any]:
+        def value(name: str) -> str:
+            return self.query_one(f"#f-{name}", Input).value.strip()
+
+        flags: dict[str, Any] = {
+            "backend": self.query_one("#f-backend", Select).value,
+            "model": value("model") or None,
+            "base_url": value("base_url") or None,
+            "eval_against": value("eval_against") or None,
+        }
+        for name in ("rounds", "iterations", "history", "seed", "placements"):
+            text = value(name)
+            if text:
+                flags[name] = int(text)
+        opponents = [p.strip() for p in value("opponents").split(",") if p.strip()]
+        if opponents:
+            flags["opponents"] = opponents
+        hill = self.query_one("#f-hill", Select).value
+        if isinstance(hill, str):
+            flags.update(hill_flags(hill))
+        return flags
+
+    def action_start(self) -> None:
+        if self.mode in ("running", "paused"):
+            self.notify("A run is going: stop it first.")
+            return
+        problem = self.query_one("#evolve-problem", Static)
+        try:
+            config = resolve(flags=self.form_flags())
+        except (ConfigError, ValueError) as exc:
+            problem.update(str(exc))
+            self.query_one(TabbedContent).active = "setup"
+            return
+        problem.update("")
+        run_dir_text = self.query_one("#f-run_dir", Input).value.strip()
+        self.start_run(config, Path(run_dir_text) if run_dir_text else None)
+
+    def start_run(self, config: RunConfig, run_dir: Path | None) -> None:
+        """Start a run (the same as ``arena evolve``) and watch it."""
+        from arena.evolve.session import default_run_dir
+
+        self._stop_following()
+        self.run_dir = Path(run_dir) if run_dir else default_run_dir(config)
+        self._reset(config)
+        self._set_mode("running")
+        self.query_one(TabbedContent).active = "progress"
+        self._generation += 1
+        self._run_worker(self._generation, config, self.run_dir)
+
+    def _reset(self, config: RunConfig | None) -> None:
+        self.state = EvolveState(config)
+        self._pending.clear()
+        self._log_shown = 0
+        self.query_one("#evolve-log", RichLog).clear()
+        self.query_one("#champion-table", DataTable).clear()
+        self.query_one("#champion-code", Static).update("")
+        self._render_all()
+
+    @work(thread=True, exclusive=True, group="evolve-run")
+    def _run_worker(self, generation: int, config: RunConfig, run_dir: Path) -> None:
+        from arena.evolve.session import open_run
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+
+        def on_event(event: dict[str, Any]) -> None:
+            self._push(generation, [event])
+
+        error = None
+        try:
+            run = open_run(config, run_dir, on_event=on_event)
+            with self._lock:
+                self._loop = loop
+                self._red_queen = run.red_queen
+
+            async def main() -> None:
+                try:
+                    await run.red_queen.run()
+                finally:
+                    await run.close()
+
+            loop.run_until_complete(main())
+        except Exception as exc:  # shown to the user
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            stopped = bool(getattr(self._red_queen, "_stopping", False))
+            with self._lock:
+                self._loop = None
+                self._red_queen = None
+            loop.close()
+        if generation == self._generation:
+            self.post_message(RunFinished(error, stopped))
+
+    def _push(self, generation: int, events: list[dict[str, Any]]) -> None:
+        """From any thread: queue events and nudge the screen."""
+        if generation != self._generation or not events:
+            return
+        self._pending.extend(events)
+        self.post_message(EventsReady())
+
+    def _call_in_run(self, name: str) -> bool:
+        with self._lock:
+            loop, red_queen = self._loop, self._red_queen
+        if loop is None or red_queen is None:
+            return False
+        loop.call_soon_threadsafe(getattr(red_queen, name))
+        return True
+
+    def action_pause(self) -> None:
+        if self.mode == "running" and self._call_in_run("pause"):
+            self._set_mode("paused")
+        elif self.mode == "paused" and self._call_in_run("resume"):
+            self._set_mode("running")
+
+    def action_stop(self) -> None:
+        if self.mode in ("running", "paused"):
+            if self._call_in_run("stop"):
+                self.notify("stopping after the candidates in flight…")
+        elif self.mode == "following":
+            self._stop_following()
+            self._set_mode("finished")
+
+    @on(RunFinished)
+    def _finished(self, message: RunFinished) -> None:
+        self._drain()
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10)
+            self.query_one("#evolve-problem", Static).update(message.error)
+        elif message.stopped:
+            self.notify(
+                f"run stopped; resume it with arena evolve --resume --run-dir {self.run_dir}"
+            )
+        else:
+            self.notify(f"run finished: {self.run_dir}")
+        self._set_mode("finished")
+
+    # ---- attaching
+    def action_attach(self) -> None:
+        if self.mode in ("running", "paused"):
+            self.notify("A run is going: stop it first.")
+            return
+        default = latest_run_dir()
+
+        def done(value: str | None) -> None:
+            if value:
+                self.attach(Path(value).expanduser())
+
+        self.app.push_screen(
+            AskText(
+                "Attach to which run directory?", str(default or "runs/"), check=_run_dir_problem
+            ),
+            done,
+        )
+
+    def attach(self, run_dir: Path) -> None:
+        """Show a run directory and follow it while it grows."""
+        self._stop_following()
+        self.run_dir = run_dir
+        self._reset(read_config(run_dir))
+        self._set_mode("following")
+        self.query_one(TabbedContent).active = "progress"
+        self._generation += 1
+        self._follow_worker(self._generation, run_dir)
+
+    def _stop_following(self) -> None:
+        self.workers.cancel_group(self, "evolve-follow")
+
+    @work(thread=True, exclusive=True, group="evolve-follow")
+    def _follow_worker(self, generation: int, run_dir: Path) -> None:
+        worker = get_current_worker()
+        follower = EventFollower(run_dir)
+        while not worker.is_cancelled and generation == self._generation:
+            events = follower.poll()
+            if events:
+                self._push(generation, events)
+            time.sleep(POLL_INTERVAL)
+
+    # ---- events
+    @on(EventsReady)
+    def _events_ready(self) -> None:
+        self._drain()
+
+    def _drain(self) -> None:
+        count = 0
+        while self._pending:
+            self.state.apply(self._pending.popleft())
+            count += 1
+        if count:
+            self._render_all()
+
+    # ---- drawing
+    def _render_status(self) -> None:
+        state = self.state
+        where = f" {self.run_dir}" if self.run_dir else ""
+        labels = {
+            "idle": "[dim]no run[/]",
+            "running": "[b green]▶ running[/]",
+            "paused": "[b yellow]‖ paused[/]",
+            "following": "[b cyan]◉ following[/]",
+            "finished": "[b]■ finished[/]",
+        }
+        text = labels.get(self.mode, self.mode)
+        if self.mode != "idle":
+            done = len(state.rounds)
+            if state.done:
+                text += f"  {done}/{state.config.rounds} rounds done"
+            else:
+                best = "" if state.best is None else f"  best {state.best:.3f}"
+                text += (
+                    f"  round {state.current_round} ({done}/{state.config.rounds} done)"
+                    f"  candidate {state.candidates}/{state.per_round}{best}"
+                )
+        self.query_one("#evolve-status", Static).update(text + f"[dim]{where}[/]")
+
+    def _render_all(self) -> None:
+        state = self.state
+        self._render_status()
+        rounds_bar = self.query_one("#round-bar", ProgressBar)
+        rounds_bar.update(total=state.config.rounds, progress=len(state.rounds))
+        cand_bar = self.query_one("#candidate-bar", ProgressBar)
+        total = max(state.per_round, state.candidates, 1)
+        cand_bar.update(total=total, progress=0 if state.done else state.candidates)
+        self.query_one("#fitness-plot", LinePlot).set_series(
+            [Series("fitness", state.fitness_series(), "#ffd866")]
+        )
+        generality = state.generality_series()
+        series = []
+        if any(v is not None for v in generality):
+            series.append(Series("generality", generality, "#7ee787"))
+            series.append(Series("KotH", state.koth_series(), "#4fc1ff"))
+        self.query_one("#generality-plot", LinePlot).set_series(series)
+        heatmap = self.query_one("#heatmap", Heatmap)
+        heatmap.set_grid(state.grid, state.edges, state.axes)
+        heatmap.border_title = f"MAP-Elites archive, round {state.grid_round}"
+        self._render_models()
+        self._render_champions()
+        self.query_one("#recent-log", Static).update("\n".join(state.log[-12:]))
+        log = self.query_one("#evolve-log", RichLog)
+        for line in state.log[self._log_shown :]:
+            log.write(line)
+        self._log_shown = len(state.log)
+
+    def _render_models(self) -> None:
+        lines = []
+        for key, stats in self.state.models.items():
+            mean = stats.mean_latency
+            p95 = stats.p95_latency
+            lat = "-" if mean is None else f"{mean:.2f}s (p95 {p95:.2f}s)"
+            lines.append(
+                f"[b]{key}[/]\n requests {stats.requests}  failures {stats.failures}\n"
+                f" tokens {stats.prompt_tokens:,} in / {stats.completion_tokens:,} out\n"
+                f" latency {lat}"
+            )
+        self.query_one("#model-stats", Static).update(
+            "\n".join(lines) or "[dim]no model calls yet[/]"
+        )
+
+    def _render_champions(self) -> None:
+        table = self.query_one("#champion-table", DataTable)
+        shown = table.row_count
+        for info in self.state.rounds[shown:]:
+            lines = len([x for x in (info.code or "").splitlines() if x.strip()])
+
+            def num(v: float | None) -> str:
+                return "-" if v is None else f"{v:.3f}"
+
+            table.add_row(
+                str(info.round),
+                str(info.champion_id),
+                num(info.fitness),
+                num(info.generality),
+                num(info.koth),
+                str(lines),
+                key=str(info.round),
+            )
+
+    # ---- champions
+    def selected_champion(self):
+        table = self.query_one("#champion-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row = table.cursor_row
+        rounds = self.state.rounds
+        return rounds[row] if 0 <= row < len(rounds) else None
+
+    @on(DataTable.RowHighlighted, "#champion-table")
+    def _champion_highlighted(self) -> None:
+        info = self.selected_champion()
+        code = self.query_one("#champion-code", Static)
+        if info is None or not info.code:
+            code.update("")
+            return
+        code.update(f"[b]round {info.round} champion[/]\n{_escape(info.code)}")
+
+    def action_edit_champion(self) -> None:
+        info = self.selected_champion()
+        if info is None or not info.code:
+            self.notify("No champion selected (Champions tab).")
+            return
+        path = self.run_dir / "champions" / f"round_{info.round:03d}.red" if self.run_dir else None
+        self.run_worker(
+            self.app.edit_text(info.code, path if path and path.exists() else None),  # type: ignore[attr-defined]
+            group="evolve-open",
+        )
+
+    def action_battle_champion(self) -> None:
+        info = self.selected_champion()
+        if info is None or not info.code:
+            self.notify("No champion selected (Champions tab).")
+            return
+        options = [(p.name, str(p)) for p in warrior_files(data_dir("warriors"))]
+        for other in self.state.rounds:
+            if other.round != info.round and other.code:
+                options.append((f"champion of round {other.round}", f"#champion{other.round}"))
+        name = f"champion_r{info.round}"
+
+        def picked(value: str | None) -> None:
+            if not value:
+                return
+            texts = {name: info.code or ""}
+            others: list[str] = []
+            if value.startswith("#champion"):
+                r = int(value.removeprefix("#champion"))
+                code = next(o.code for o in self.state.rounds if o.round == r)
+                texts[f"champion_r{r}"] = code or ""
+            else:
+                others.append(value)
+            settings = self.state.config.settings.with_(rounds=10)
+            self.run_worker(
+                self.app.battle_texts(texts, others, settings),  # type: ignore[attr-defined]
+                group="evolve-open",
+            )
+
+        self.app.push_screen(
+            PickOne(f"Battle the round {info.round} champion against…", options), picked
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def _run_dir_problem(value: str) -> str | None:
+    path = Path(value).expanduser()
+    if not (path / "config.toml").exists() and not (path / "events.jsonl").exists():
+        return f"{value}: not a run directory (no config.toml or events.jsonl)"
+    return None
