@@ -122,7 +122,8 @@ def _drq_cycle_end(drq, wq, nwar, alive, st):
     return False
 
 
-@njit(cache=True, nogil=True, boundscheck=False)
+# error_model="numpy": no ZeroDivisionError paths (every divisor is checked or s >= 1)
+@njit(cache=True, nogil=True, boundscheck=False, error_model="numpy")
 def run_round(
     core,
     q,
