@@ -132,7 +132,7 @@ class BattleSession:
         self._trace: deque[np.ndarray] = deque()
         self._trace_rows = 0
         self._last: deque[str] = deque(maxlen=6)
-        self.message = ""
+        self.message = "space run · s step · l load · F1 help"
         self._build()
 
     # ---- setup

@@ -442,7 +442,7 @@ class EvolveScreen(Screen):
     # ---- drawing
     def _render_status(self) -> None:
         state = self.state
-        where = f" {self.run_dir}" if self.run_dir else ""
+        where = f"  {self.run_dir.name}" if self.run_dir else ""
         labels = {
             "idle": "[dim]no run[/]",
             "running": "[b green]▶ running[/]",
