@@ -93,3 +93,17 @@ def test_debugger_events_and_step_objects(shared):
     more = dbg.step(10)
     assert [s.step for s in more] == list(range(1, 11))
     assert np.all(np.array([s.warrior for s in more]) == np.array([1, 0] * 5))
+
+
+def test_debugger_cycles_budget_and_rounds(shared):
+    warriors = [golden_warrior("dwarf"), golden_warrior("imp")]
+    dbg = Debugger.for_battle(warriors, Settings(), rounds=2, fixed_position=4000)
+    assert dbg.budget == 2 * 80000
+    steps = dbg.step_cycles(3)
+    assert [s.warrior for s in steps] == [0, 1] * 3
+    assert dbg.budget == 2 * 80000 - 6
+    assert dbg.next_round() and dbg.round == 2 and dbg.starter == 1
+    steps = dbg.step_cycles(1)
+    assert [s.warrior for s in steps] == [1, 0]
+    assert not dbg.next_round()  # finishes round 2; there is no round 3
+    assert int(dbg.slots.sum()) == 4  # two warriors x two rounds booked

@@ -15,6 +15,7 @@ import numpy as np
 from arena.mars.engine import PSpace, _limits
 from arena.mars.kernel import (
     ST_ALIVE,
+    ST_CYCLE,
     ST_DONE,
     ST_SIZE,
     ST_STEPS,
@@ -203,12 +204,41 @@ class Debugger:
     def alive(self) -> int:
         return int(self.st[ST_ALIVE])
 
+    @property
+    def budget(self) -> int:
+        """pMARS's remaining instruction budget for the round (N*c at its start)."""
+        return int(self.st[ST_CYCLE])
+
+    @property
+    def starter(self) -> int:
+        """The warrior that moved first in this round."""
+        return int(self.starters[self.round - 1])
+
     # ---- stepping
     def step(self, count: int = 1) -> list[Step]:
         """Execute up to ``count`` instructions of this round; returns them as fetched."""
         start = self.steps
         rows = self._advance(count)
         return [self._row_to_step(r, start + i) for i, r in enumerate(rows)]
+
+    def step_cycles(self, cycles: int = 1) -> list[Step]:
+        """Execute ``cycles`` cycles: each living warrior moves once per cycle.
+
+        A cycle ends when the turn comes back round to (or past) the round's first mover.
+        """
+        done: list[Step] = []
+        n = self.n
+        for _ in range(max(0, cycles)):
+            while not self.round_over:
+                current = self.next_warrior
+                steps = self.step(1)
+                done.extend(steps)
+                nxt = self.next_warrior
+                if nxt < 0 or (nxt - self.starter) % n <= (current - self.starter) % n:
+                    break
+            if self.round_over:
+                break
+        return done
 
     def step_rows(self, count: int) -> np.ndarray:
         """Like ``step`` but returns the raw trace rows (fast for long runs)."""
