@@ -7,7 +7,6 @@ credentials elsewhere. Retries and timeouts are the SDK's own.
 
 from __future__ import annotations
 
-import inspect
 import os
 from typing import Any
 
@@ -22,12 +21,9 @@ from arena.backends.base import (
     BaseBackend,
     Completion,
     Request,
-    attempts_of,
-    describe_exception,
     int_or_none,
     make_redactor,
     read_key,
-    status_error_text,
 )
 
 DEFAULT_MODEL = "claude-sonnet-4-5"
@@ -82,39 +78,16 @@ class AnthropicBackend(BaseBackend):
             options["system"] = request.system
         if self.temperature is not None:
             options["temperature"] = self.temperature
-        try:
-            raw = await self._client.messages.with_raw_response.create(
+        return await self.sdk_call(
+            anthropic,
+            lambda: self._client.messages.with_raw_response.create(
                 model=self.model,
                 max_tokens=self.max_tokens,
                 messages=[{"role": "user", "content": request.user}],
                 **options,
-            )
-        except anthropic.APIStatusError as exc:
-            return self.failure(
-                status_error_text(exc),
-                status=exc.status_code,
-                attempts=attempts_of(exc.response.request),
-            )
-        except anthropic.APITimeoutError as exc:
-            return self.failure(
-                f"timeout: no reply within {self.timeout:g} s", attempts=attempts_of(exc.request)
-            )
-        except anthropic.APIConnectionError as exc:
-            return self.failure(
-                f"connection failed: {describe_exception(exc.__cause__ or exc)}",
-                attempts=attempts_of(exc.request),
-            )
-        attempts = raw.retries_taken + 1
-        status = raw.status_code
-        try:
-            parsed = raw.parse()
-            if inspect.isawaitable(parsed):  # the async response classes parse lazily
-                parsed = await parsed
-        except Exception as exc:
-            return self.failure(
-                f"unparsable reply: {describe_exception(exc)}", attempts=attempts, status=status
-            )
-        return self._read(parsed, attempts=attempts, status=status)
+            ),
+            self._read,
+        )
 
     def _read(self, parsed: object, *, attempts: int, status: int) -> Completion:
         if not isinstance(parsed, Message):

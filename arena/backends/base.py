@@ -13,9 +13,10 @@ SDK's own (one retry layer, not two).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
@@ -192,6 +193,47 @@ class BaseBackend:
         return Completion(
             text=None, error=self._clean(error), backend=self.name, model=self.model, **fields
         )
+
+    async def sdk_call(
+        self,
+        sdk: Any,
+        create: Callable[[], Awaitable[Any]],
+        read: Callable[..., Completion],
+    ) -> Completion:
+        """One raw-response call through an official SDK (``openai`` or ``anthropic``).
+
+        Both SDKs share the same error classes and raw-response API; their failures
+        become Completions here, and ``read(parsed, attempts=, status=)`` turns a parsed
+        reply into one.
+        """
+        try:
+            raw = await create()
+        except sdk.APIStatusError as exc:
+            return self.failure(
+                status_error_text(exc),
+                status=exc.status_code,
+                attempts=attempts_of(exc.response.request),
+            )
+        except sdk.APITimeoutError as exc:
+            return self.failure(
+                f"timeout: no reply within {self.timeout:g} s", attempts=attempts_of(exc.request)
+            )
+        except sdk.APIConnectionError as exc:
+            return self.failure(
+                f"connection failed: {describe_exception(exc.__cause__ or exc)}",
+                attempts=attempts_of(exc.request),
+            )
+        attempts = raw.retries_taken + 1
+        status = raw.status_code
+        try:
+            parsed = raw.parse()
+            if inspect.isawaitable(parsed):  # the async response classes parse lazily
+                parsed = await parsed
+        except Exception as exc:
+            return self.failure(
+                f"unparsable reply: {describe_exception(exc)}", attempts=attempts, status=status
+            )
+        return read(parsed, attempts=attempts, status=status)
 
     def success(self, text: str, **fields: Any) -> Completion:
         return Completion(text=text, error=None, backend=self.name, model=self.model, **fields)

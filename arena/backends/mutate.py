@@ -44,7 +44,9 @@ from arena.redcode.model import (
     SNE,
     SPL,
     SUB,
+    default_modifier,
 )
+from arena.redcode.printer import signed_value
 from arena.settings import Settings
 
 Instr = tuple[int, int, int, int, int, int]  # opcode, modifier, a_mode, a, b_mode, b
@@ -85,11 +87,6 @@ class Program:
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def signed(value: int, core_size: int) -> int:
-    value %= core_size
-    return value if value <= core_size // 2 else value - core_size
 
 
 @lru_cache(maxsize=64)
@@ -139,7 +136,7 @@ def step_for(rng: random.Random, core_size: int, multiple_of: int = 1) -> int:
         base = max(multiple_of, 1)
         steps = [base * k for k in range(1, max(2, core_size // (2 * base)))] or [1]
     step = rng.choice(steps[: max(6, len(steps) // 2)] if rng.random() < 0.7 else steps)
-    return step if rng.random() < 0.6 else signed(core_size - step, core_size)
+    return step if rng.random() < 0.6 else signed_value(core_size - step, core_size)
 
 
 def _weighted(rng: random.Random, weights: dict[int, float]) -> int:
@@ -167,8 +164,8 @@ def new_value(rng: random.Random, old: int, program: Program, core_size: int) ->
         value = rng.choice((other[3], other[5]))
     else:
         value = rng.randrange(core_size)
-    value = signed(value, core_size)
-    return value if value != old else signed(old + rng.choice((-1, 1)), core_size)
+    value = signed_value(value, core_size)
+    return value if value != old else signed_value(old + rng.choice((-1, 1)), core_size)
 
 
 # --------------------------------------------------------------------------- re-linking
@@ -241,7 +238,7 @@ def _block_instruction(rng: random.Random, program: Program, core_size: int) -> 
     n = len(program)
     if n and rng.random() < 0.35:
         op, mod, am, av, bm, bv = rng.choice(program.code)
-        return (op, mod, am, signed(av + rng.randint(-2, 2), core_size), bm, bv)
+        return (op, mod, am, signed_value(av + rng.randint(-2, 2), core_size), bm, bv)
     near = rng.randint(-n - 2, n + 2) if n else rng.randint(-3, 3)
     step = step_for(rng, core_size)
     idioms: list[Instr] = [
@@ -294,7 +291,7 @@ def mutate_once(rng: random.Random, program: Program, settings: Settings) -> Pro
         new = _weighted(rng, {k: w for k, w in OPCODE_WEIGHTS.items() if k != op})
         code[i] = _set(code[i], 0, new)
         if rng.random() < 0.5:
-            code[i] = _set(code[i], 1, _natural_modifier(new, am, bm))
+            code[i] = _set(code[i], 1, default_modifier(new, am, bm))
     elif choice == "modifier":
         code[i] = _set(code[i], 1, _weighted(rng, {k: w for k, w in MODIFIER_WEIGHTS.items()
                                                    if k != mod}))  # fmt: skip
@@ -328,20 +325,6 @@ def mutate_once(rng: random.Random, program: Program, settings: Settings) -> Pro
     return Program(tuple(code), program.start)
 
 
-def _natural_modifier(opcode: int, a_mode: int, b_mode: int) -> int:
-    """The modifier the assembler would pick for this opcode and modes (ICWS'94 rules)."""
-    name = OPCODES[opcode]
-    if name in ("DAT", "NOP"):
-        return 4
-    if name in ("MOV", "CMP", "SEQ", "SNE"):
-        return 2 if a_mode == IMM else (1 if b_mode == IMM else 6)
-    if name in ("ADD", "SUB", "MUL", "DIV", "MOD"):
-        return 2 if a_mode == IMM else (1 if b_mode == IMM else 4)
-    if name in ("SLT", "LDP", "STP"):
-        return 2 if a_mode == IMM else 1
-    return 1
-
-
 def _retune_step(rng: random.Random, program: Program, core_size: int) -> Program:
     """Replace a large constant (a step) by a good step everywhere it occurs, signs kept."""
     n = len(program)
@@ -357,7 +340,7 @@ def _retune_step(rng: random.Random, program: Program, core_size: int) -> Progra
             av = new if av > 0 else -new
         if abs(bv) == old:
             bv = new if bv > 0 else -new
-        code.append((op, mod, am, signed(av, core_size), bm, signed(bv, core_size)))
+        code.append((op, mod, am, signed_value(av, core_size), bm, signed_value(bv, core_size)))
     return Program(tuple(code), program.start)
 
 
@@ -423,8 +406,8 @@ def normalize(program: Program, settings: Settings) -> Program:
     """Values reduced to the signed range, length cut to the limit, start inside."""
     c = settings.core_size
     code = tuple(
-        (op % len(OPCODES), mod % len(MODIFIERS), am % len(MODES), signed(av, c),
-         bm % len(MODES), signed(bv, c))
+        (op % len(OPCODES), mod % len(MODIFIERS), am % len(MODES), signed_value(av, c),
+         bm % len(MODES), signed_value(bv, c))
         for op, mod, am, av, bm, bv in program.code[: settings.max_length]
     )  # fmt: skip
     if not code:
@@ -476,7 +459,7 @@ def parse(text: str, settings: Settings) -> Program | None:
     code_rows = []
     for k in range(len(w)):
         op, mod, am, av, bm, bv = w.instruction(k)
-        code_rows.append((op, mod, am, signed(av, c), bm, signed(bv, c)))
+        code_rows.append((op, mod, am, signed_value(av, c), bm, signed_value(bv, c)))
     start = w.start if 0 <= w.start < len(code_rows) else 0
     limit = settings.max_length
     if len(code_rows) > limit:

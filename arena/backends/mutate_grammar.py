@@ -13,7 +13,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from arena.backends.mutate import Program, parse, signed, step_for
+from arena.backends.mutate import Program, parse, step_for
+from arena.redcode.printer import signed_value
 from arena.settings import Settings
 
 Block = Callable[[random.Random, Settings, str], tuple[list[str], str]]
@@ -115,7 +116,7 @@ def scanner(rng: random.Random, settings: Settings, t: str) -> tuple[list[str], 
     lines = [
         f"{t}inc    DAT.F  #{step}, #{step}",
         f"{t}go     ADD.F  {t}inc, {t}scan",
-        f"{t}scan   SEQ.I  ${signed(first, c)}, ${signed(first + gap, c)}",
+        f"{t}scan   SEQ.I  ${signed_value(first, c)}, ${signed_value(first + gap, c)}",
         f"         JMP.B  {t}hit",
         f"         JMP.A  {t}go",
         f"{t}hit    MOV.I  {t}bomb, @{t}scan",

@@ -11,7 +11,6 @@ no retry loop of its own.
 
 from __future__ import annotations
 
-import inspect
 import os
 from typing import Any
 
@@ -26,12 +25,9 @@ from arena.backends.base import (
     BaseBackend,
     Completion,
     Request,
-    attempts_of,
-    describe_exception,
     int_or_none,
     make_redactor,
     read_key,
-    status_error_text,
 )
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -89,36 +85,13 @@ class OpenAIBackend(BaseBackend):
             options["temperature"] = self.temperature
         if self.max_tokens is not None:
             options["max_tokens"] = self.max_tokens
-        try:
-            raw = await self._client.chat.completions.with_raw_response.create(
+        return await self.sdk_call(
+            openai,
+            lambda: self._client.chat.completions.with_raw_response.create(
                 model=self.model, messages=messages, **options
-            )
-        except openai.APIStatusError as exc:
-            return self.failure(
-                status_error_text(exc),
-                status=exc.status_code,
-                attempts=attempts_of(exc.response.request),
-            )
-        except openai.APITimeoutError as exc:
-            return self.failure(
-                f"timeout: no reply within {self.timeout:g} s", attempts=attempts_of(exc.request)
-            )
-        except openai.APIConnectionError as exc:
-            return self.failure(
-                f"connection failed: {describe_exception(exc.__cause__ or exc)}",
-                attempts=attempts_of(exc.request),
-            )
-        attempts = raw.retries_taken + 1
-        status = raw.status_code
-        try:
-            parsed = raw.parse()
-            if inspect.isawaitable(parsed):  # the async response classes parse lazily
-                parsed = await parsed
-        except Exception as exc:
-            return self.failure(
-                f"unparsable reply: {describe_exception(exc)}", attempts=attempts, status=status
-            )
-        return self._read(parsed, attempts=attempts, status=status)
+            ),
+            self._read,
+        )
 
     def _read(self, parsed: object, *, attempts: int, status: int) -> Completion:
         if not isinstance(parsed, ChatCompletion):

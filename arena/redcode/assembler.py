@@ -31,10 +31,6 @@ from arena.redcode.model import (
     DIRECT,
     IMMEDIATE,
     JMP,
-    M_AB,
-    M_B,
-    M_F,
-    M_I,
     MODES,
     MODIFIER_NUMBER,
     NOP,
@@ -42,6 +38,7 @@ from arena.redcode.model import (
     SPL,
     Diagnostic,
     Warrior,
+    default_modifier,
 )
 from arena.redcode.tokens import BLANKS, LETTERS, Kind, blank_at, next_token
 from arena.settings import DEFAULT_SETTINGS, Settings
@@ -956,7 +953,7 @@ class _Assembly:
                 self.error("NOPERR", f"Incomplete operand at instruction '{OPCODES[opcode]}'")
                 return None
         if modifier is None:
-            modifier = _default_modifier(opcode, a_mode, b_mode)
+            modifier = default_modifier(opcode, a_mode, b_mode)
         return _Statement(opcode, modifier, a_mode, b_mode, a_text, b_text)
 
     # -- the whole run -----------------------------------------------------------
@@ -999,24 +996,6 @@ class _Assembly:
                 warnings=tuple(self.diagnostics),
             )
         return AssemblyResult(warrior, tuple(self.diagnostics), tuple(self.messages), self.file)
-
-
-def _default_modifier(opcode: int, a_mode: int, b_mode: int) -> int:
-    """The ICWS'94 default modifier for an instruction written without one."""
-    name = OPCODES[opcode]
-    if name in ("DAT", "NOP"):
-        return M_F
-    if name in ("MOV", "CMP", "SEQ", "SNE"):
-        if a_mode == IMMEDIATE:
-            return M_AB
-        return M_B if b_mode == IMMEDIATE else M_I
-    if name in ("ADD", "SUB", "MUL", "DIV", "MOD"):
-        if a_mode == IMMEDIATE:
-            return M_AB
-        return M_B if b_mode == IMMEDIATE else M_F
-    if name in ("SLT", "LDP", "STP"):
-        return M_AB if a_mode == IMMEDIATE else M_B
-    return M_B
 
 
 def _physical_lines(text: str, on_split: Callable[[int], None]) -> Iterator[str]:

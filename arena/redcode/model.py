@@ -32,6 +32,25 @@ MODE_PMARS_CODE: tuple[int, ...] = (0, 1, 2, 3, 4, 130, 131, 132)
 M_A, M_B, M_AB, M_BA, M_F, M_X, M_I = range(7)
 IMMEDIATE, DIRECT, B_INDIRECT, B_PREDEC, B_POSTINC, A_INDIRECT, A_PREDEC, A_POSTINC = range(8)
 
+
+def default_modifier(opcode: int, a_mode: int, b_mode: int) -> int:
+    """The ICWS'94 default modifier for an instruction written without one."""
+    name = OPCODES[opcode]
+    if name in ("DAT", "NOP"):
+        return M_F
+    if name in ("MOV", "CMP", "SEQ", "SNE"):
+        if a_mode == IMMEDIATE:
+            return M_AB
+        return M_B if b_mode == IMMEDIATE else M_I
+    if name in ("ADD", "SUB", "MUL", "DIV", "MOD"):
+        if a_mode == IMMEDIATE:
+            return M_AB
+        return M_B if b_mode == IMMEDIATE else M_F
+    if name in ("SLT", "LDP", "STP"):
+        return M_AB if a_mode == IMMEDIATE else M_B
+    return M_B
+
+
 Severity = Literal["error", "warning"]
 
 
