@@ -222,7 +222,10 @@ def load_warrior(path: str, settings: Settings) -> tuple[Warrior, list[str]]:
         raise BattleUsageError(f"{where}: error: {message}{more}")
     if len(result.warrior) == 0:
         raise BattleUsageError(f"{path}: error: the warrior has no instructions")
-    warnings = [str(d) for d in result.diagnostics if d.severity == "warning"]
+    from arena.redcode.assembler import pmars_report
+
+    report = pmars_report(result)  # pMARS's own wording, as it prints it on stderr
+    warnings = [report.rstrip("\n")] if report else []
     _WARRIOR_CACHE[key] = result.warrior
     return result.warrior, warnings
 
@@ -507,7 +510,8 @@ def battle(argv: tuple[str, ...]) -> None:
     if prep.args.json:
         sys.stdout.write(json.dumps(json_record(prep, res)) + "\n")
     elif prep.args.koth:
-        sys.stdout.write(k_output(res.slots, prep.args.formula))
+        if res.rounds:  # pMARS prints nothing at all for -r 0
+            sys.stdout.write(k_output(res.slots, prep.args.formula))
     else:
         sys.stdout.write(table(prep, res))
     sys.stdout.flush()
