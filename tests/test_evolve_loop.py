@@ -91,3 +91,39 @@ def test_resume_after_a_stop_continues_the_same_run(tmp_path: Path) -> None:
     resumed = make(tmp_path / "run", small())
     asyncio.run(resumed.run())
     assert candidates(resumed.store) == candidates(reference.store)
+
+
+def test_several_models_take_turns(tmp_path: Path) -> None:
+    first, second = StubModel(), StubModel()
+    second.name, second.model = "stub-b", "stub-2"
+    config = small(rounds=1)
+    store = RunStore(tmp_path)
+    store.create(config.to_toml())
+    red_queen = RedQueen(config, store, [first, second], LocalEvaluator(2), [IMP], prompts)
+    asyncio.run(red_queen.run())
+    models = [e["model"] for e in store.events() if e["type"] == "candidate"]
+    assert models == ["stub-1", "stub-2"] * 4 + ["stub-1"]
+    assert first.calls and second.calls
+
+
+def test_feedback_and_crossover_reach_the_model(tmp_path: Path) -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Recorder(StubModel):
+        async def complete(self, request, n=1):
+            seen.append((request.kind, len(request.parents)))
+            return await super().complete(request, n)
+
+    config = small(rounds=1, iterations=30, crossover_probability=0.5, feedback=True)
+    got_prompts: list[str] = []
+
+    def recording_prompts(kind: str, values: dict) -> tuple[str, str, str]:
+        got_prompts.append(values.get("feedback", ""))
+        return prompts(kind, values)
+
+    store = RunStore(tmp_path)
+    store.create(config.to_toml())
+    red_queen = RedQueen(config, store, [Recorder()], LocalEvaluator(2), [IMP], recording_prompts)
+    asyncio.run(red_queen.run())
+    assert ("crossover", 2) in seen and ("mutate", 1) in seen
+    assert any("imp:" in text and "wins" in text for text in got_prompts)
