@@ -63,6 +63,12 @@ def _summary_table(rounds) -> str:
 )
 @click.option("--dask", help="Dask scheduler address, or 'local' for a local cluster")
 @click.option("--prompts-dir", "prompts_dir", help="your copy of the prompt templates")
+@click.option(
+    "--extra-model",
+    "extra_models",
+    multiple=True,
+    help="another BACKEND:MODEL that takes turns with the main one (repeatable)",
+)
 @hill_option
 def evolve(
     config_file: Path | None,
@@ -80,8 +86,9 @@ def evolve(
         for key in ("core_size", "max_cycles", "max_processes", "max_length", "min_distance"):
             flags[key] = getattr(rules, key)
 
-    if flags.get("opponents") == ():
-        flags["opponents"] = None
+    for key in ("opponents", "extra_models"):
+        if flags.get(key) == ():
+            flags[key] = None
     explicit = {k for k, v in flags.items() if v is not None}
     try:
         config = resolve(preset=preset, config_file=config_file, flags=flags)
