@@ -39,8 +39,10 @@ from tui.widgets.process_queue import ProcessQueue
 # instructions per second; 0 runs as fast as the engine goes
 SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000, 0)
 DEFAULT_SPEED = 8  # 10 000 per second
-FRAME_INTERVAL = 1 / 30
+FRAME_INTERVAL = 1 / 30  # at most ~30 frames a second
+MAX_FRAME_INTERVAL = 0.25  # at least 4, however slow drawing is
 RUN_CHUNK = 2048  # most instructions per engine call while running
+YIELD_SHARE = 0.5  # sleep this share of each chunk's engine time while running
 
 
 def default_warriors() -> list[Path]:
@@ -118,6 +120,8 @@ class BattleScreen(Screen):
         self.seed = 1
         self.sources: tuple[str, ...] = ()
         self.frames_shown = 0
+        self.frame_interval = FRAME_INTERVAL
+        self._show_cost = 0.0
         self._generation = 0
         self.hill = Settings()
 
@@ -220,7 +224,10 @@ class BattleScreen(Screen):
             self.notify(message.error or "could not load the warriors", severity="error")
             return
         self.workers.cancel_group(self, "battle-run")
+        first = self.session is None
         self.session = message.session
+        if first and hasattr(self.app, "freeze_heap"):
+            self.app.freeze_heap()  # the engine's modules are loaded now
         self.selected = None
         self.follow = True
         names = " vs ".join(message.session.names)
@@ -234,15 +241,21 @@ class BattleScreen(Screen):
         self.show_frame(message.frame)
 
     def show_frame(self, frame: Frame) -> None:
+        started = time.perf_counter()
         self.frame = frame
         self.frames_shown += 1
         core_map = self.query_one(CoreMap)
+        # pace frames so drawing takes at most a quarter of the UI thread's time
+        self.frame_interval = min(
+            MAX_FRAME_INTERVAL, max(FRAME_INTERVAL, 4 * (core_map.paint_seconds + self._show_cost))
+        )
         core_map.show(frame)
         center = self._listing_center()
         self.query_one(Listing).show(frame, self.session.contenders, center)
         self.query_one(ProcessQueue).show(frame)
-        self.query_one("#pspace", Static).update(self._pspace_text(frame))
+        _set_text(self.query_one("#pspace", Static), self._pspace_text(frame))
         self._render_status()
+        self._show_cost = time.perf_counter() - started
 
     def _listing_center(self) -> int:
         frame = self.frame
@@ -289,7 +302,7 @@ class BattleScreen(Screen):
         lines.append(f"{state}  {speed_text(self.speed)}")
         if frame.message:
             lines.append(f"[dim]{frame.message[:34]}[/]")
-        status.update("\n".join(lines))
+        _set_text(status, "\n".join(lines))
 
     # ---- the run worker
     def _restart_clock(self) -> None:
@@ -316,12 +329,14 @@ class BattleScreen(Screen):
                 count = min(due, RUN_CHUNK)
             else:
                 count = RUN_CHUNK
+            began = time.perf_counter()
             with session.lock:
                 report = session.step(count)
+            worked = time.perf_counter() - began
             self._speed_done += report.executed
             stop = report.breakpoint is not None or report.round_ended or report.executed == 0
             now = time.perf_counter()
-            if stop or now - last_frame >= FRAME_INTERVAL:
+            if stop or now - last_frame >= self.frame_interval:
                 with session.lock:
                     frame = session.frame()
                 self.post_message(FrameReady(frame, session))
@@ -332,7 +347,9 @@ class BattleScreen(Screen):
                 else:
                     reason = "round over"
                 break
-            time.sleep(0)  # let the UI thread have the interpreter
+            # leave the interpreter to the UI thread for a while: the engine's Python side
+            # holds the GIL, and the user's keys matter more than a few % of speed
+            time.sleep(min(0.004, worked * YIELD_SHARE))
         self.running = False
         self.post_message(RunStopped(reason))
 
@@ -497,6 +514,16 @@ class BattleScreen(Screen):
         self.follow = False
         if self.frame is not None and self.session is not None:
             self.query_one(Listing).show(self.frame, self.session.contenders, message.address)
+
+
+def _set_text(widget: Static, text: str) -> None:
+    """Update a Static only when its text changes; re-layout only if its height may."""
+    old = getattr(widget, "_arena_text", None)
+    if old == text:
+        return
+    same_height = old is not None and old.count("\n") == text.count("\n")
+    widget._arena_text = text  # type: ignore[attr-defined]
+    widget.update(text, layout=not same_height)
 
 
 def _positive_int(value: str) -> str | None:

@@ -1,16 +1,17 @@
 """The evolve screen: start a Digital Red Queen run, or attach to a run directory.
 
 A run started here goes through ``arena.evolve.session.open_run``, exactly as
-``arena evolve`` does, into a run directory. It runs in a thread worker with its own
-asyncio loop (model calls there, battles in the evaluator's threads), so the UI's loop
-never waits on it. Its events are queued and a coalesced ``EventsReady`` message tells
-the screen to drain them. Attaching follows ``events.jsonl`` by polling in a worker.
-Pause, resume and stop are handed to the run's loop with ``call_soon_threadsafe``.
+``arena evolve`` does, into a run directory; it runs in a child process
+(``tui.evolve_runner``), so its Python work never competes with the UI thread for the
+interpreter lock. A thread worker follows the run's ``events.jsonl`` (the same code
+that attaches to an existing run directory), queues the events, and a coalesced
+``EventsReady`` message tells the screen to drain them; the screen redraws at most
+four times a second, and only while it is shown. Pause, resume and stop go to the
+child over a pipe.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -40,6 +41,7 @@ from textual.worker import get_current_worker
 
 from arena.evolve.config import ConfigError, RunConfig, resolve
 from arena.paths import data_dir
+from tui.evolve_runner import ChildRun
 from tui.evolve_state import EventFollower, EvolveState, read_config
 from tui.widgets.dialogs import AskText, PickOne, warrior_files
 from tui.widgets.heatmap import Heatmap
@@ -48,6 +50,7 @@ from tui.widgets.plot import LinePlot, Series
 
 POLL_INTERVAL = 0.25  # seconds between looks at a followed events.jsonl
 LOG_LIMIT = 2000
+RENDER_INTERVAL = 0.25  # seconds between redraws of a live run
 
 
 def hill_names() -> list[str]:
@@ -123,11 +126,13 @@ class EvolveScreen(Screen):
         self.run_dir: Path | None = None
         self.mode = "idle"  # idle | running | paused | following | finished
         self._pending: deque[dict[str, Any]] = deque()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._red_queen = None
+        self._child: ChildRun | None = None
         self._lock = threading.Lock()
         self._log_shown = 0
         self._generation = 0
+        self._stale = False
+        self._render_timer = None
+        self._last_render = 0.0
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -309,36 +314,36 @@ class EvolveScreen(Screen):
 
     @work(thread=True, exclusive=True, group="evolve-run")
     def _run_worker(self, generation: int, config: RunConfig, run_dir: Path) -> None:
-        from arena.evolve.session import open_run
-
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-
-        def on_event(event: dict[str, Any]) -> None:
-            self._push(generation, [event])
-
-        error = None
+        """Start the run in a child process, follow its events, report how it ended."""
+        child = ChildRun(config, run_dir)
+        with self._lock:
+            self._child = child
+        follower = EventFollower(run_dir)
+        error: str | None = None
+        stopped = False
         try:
-            run = open_run(config, run_dir, on_event=on_event)
-            with self._lock:
-                self._loop = loop
-                self._red_queen = run.red_queen
-
-            async def main() -> None:
-                try:
-                    await run.red_queen.run()
-                finally:
-                    await run.close()
-
-            loop.run_until_complete(main())
-        except Exception as exc:  # shown to the user
-            error = f"{type(exc).__name__}: {exc}"
+            child.start()
+            while True:
+                if generation != self._generation:  # the screen went away
+                    child.close()
+                    break
+                status = child.poll(POLL_INTERVAL)
+                self._push(generation, follower.poll())
+                if status is None or status[0] == "started":
+                    continue
+                kind, detail = status
+                if kind == "error":
+                    error = detail
+                elif kind == "gone":
+                    error = f"the evolution process ended unexpectedly ({detail})"
+                else:
+                    stopped = detail.strip() == "1"
+                break
+            child.wait(5.0)
+            self._push(generation, follower.poll())
         finally:
-            stopped = bool(getattr(self._red_queen, "_stopping", False))
             with self._lock:
-                self._loop = None
-                self._red_queen = None
-            loop.close()
+                self._child = None
         if generation == self._generation:
             self.post_message(RunFinished(error, stopped))
 
@@ -351,11 +356,8 @@ class EvolveScreen(Screen):
 
     def _call_in_run(self, name: str) -> bool:
         with self._lock:
-            loop, red_queen = self._loop, self._red_queen
-        if loop is None or red_queen is None:
-            return False
-        loop.call_soon_threadsafe(getattr(red_queen, name))
-        return True
+            child = self._child
+        return child is not None and child.send(name)
 
     def action_pause(self) -> None:
         if self.mode == "running" and self._call_in_run("pause"):
@@ -374,6 +376,7 @@ class EvolveScreen(Screen):
     @on(RunFinished)
     def _finished(self, message: RunFinished) -> None:
         self._drain()
+        self._render_all()
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
             self.query_one("#evolve-problem", Static).update(message.error)
@@ -437,7 +440,24 @@ class EvolveScreen(Screen):
             self.state.apply(self._pending.popleft())
             count += 1
         if count:
-            self._render_all()
+            self._stale = True
+            self._schedule_render()
+
+    def _schedule_render(self) -> None:
+        """Redraw at most RENDER_INTERVAL apart, and only while this screen is shown."""
+        if not self._stale or self._render_timer is not None or not self.is_current:
+            return
+        wait = max(0.01, self._last_render + RENDER_INTERVAL - time.monotonic())
+        self._render_timer = self.set_timer(wait, self._render_now)
+
+    def _render_now(self) -> None:
+        self._render_timer = None
+        self._stale = False
+        self._last_render = time.monotonic()
+        self._render_all()
+
+    def on_screen_resume(self) -> None:
+        self._schedule_render()
 
     # ---- drawing
     def _render_status(self) -> None:

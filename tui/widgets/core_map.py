@@ -13,6 +13,7 @@ when touched since the last frame, dim before); the glyph says how:
 from __future__ import annotations
 
 import math
+import time
 from typing import ClassVar
 
 import numpy as np
@@ -34,6 +35,9 @@ PC_GLYPH = "◆"
 EMPTY_GLYPH = "·"
 BREAK_GLYPH = "●"
 LEGEND = "◆next █exec ▒write ░read ▪code ●break"
+# display kinds of a character (see CoreMap._style_table)
+K_EMPTY, K_BREAK, K_DIM, K_FRESH, K_PC = 0, 1, 2, 6, 10
+_KINDS = 11
 
 
 class CoreMap(ScrollView, can_focus=True):
@@ -71,6 +75,10 @@ class CoreMap(ScrollView, can_focus=True):
         self.hover: int | None = None
         self._rows: list[Strip] | None = None
         self._layout_key: tuple[int, int, int, int] = (0, 0, 0, 0)
+        self._styles_for = -1
+        self.paint_seconds = 0.0  # how long the last paint took
+        self._glyphs: list[str] = []
+        self._styles: list[Style] = []
 
     # ---- public
     def show(self, frame: Frame) -> None:
@@ -191,6 +199,31 @@ class CoreMap(ScrollView, can_focus=True):
         self.border_subtitle = " ".join(parts)
 
     # ---- drawing
+    def _style_table(self, n: int) -> tuple[list[str], list[Style]]:
+        """Glyphs and styles by code: code = kind * (n + 1) + owner slot (vectorised)."""
+        bg = BACKGROUND
+        glyphs: list[str] = []
+        styles: list[Style] = []
+        # kinds: 0 empty, 1 break on empty, 2..5 dim act, 6..9 fresh act, 10 pc, 11+ same
+        # with a breakpoint background (pc/act) -- owner slot n means "nobody"
+        for kind in range(_KINDS):
+            for w in range(n + 1):
+                color = warrior_color(w) if w < n else EMPTY
+                if kind == K_EMPTY:
+                    glyph, st = EMPTY_GLYPH, style(EMPTY, bg)
+                elif kind == K_BREAK:
+                    glyph, st = BREAK_GLYPH, style(BREAKPOINT, bg, bold=True)
+                elif kind == K_PC:
+                    glyph, st = PC_GLYPH, style(bg, color, bold=True)
+                else:
+                    fresh = kind >= K_FRESH
+                    act = (kind - (K_FRESH if fresh else K_DIM)) % 4
+                    glyph = GLYPHS[act]
+                    st = style(color if fresh else dim(color, 0.45), bg)
+                glyphs.append(glyph)
+                styles.append(st)
+        return glyphs, styles
+
     def _build_rows(self) -> list[Strip]:
         frame = self.frame
         k, cols, rows = self._geometry()
@@ -198,6 +231,7 @@ class CoreMap(ScrollView, can_focus=True):
         if frame is None or rows == 0:
             return []
         s = frame.core_size
+        n = len(frame.names)
         owner = frame.owner.astype(np.int64)
         act = frame.act.astype(np.int64)
         fresh = frame.fresh
@@ -206,61 +240,72 @@ class CoreMap(ScrollView, can_focus=True):
             if q:
                 pc_owner[q[0]] = w
         is_pc = pc_owner >= 0
-        score = is_pc * 1000 + fresh * 100 + (act + (owner >= 0)) * 10 + (owner >= 0)
+        owned = owner >= 0
+        score = is_pc * 1000 + fresh * 100 + (act + owned) * 10 + owned
         chars = math.ceil(s / k)
         pad = chars * k - s
         if pad:
             score = np.concatenate([score, np.full(pad, -1)])
         pick = score.reshape(chars, k).argmax(axis=1) + np.arange(chars) * k
         pick = np.minimum(pick, s - 1)
+        p_owner = owner[pick]
+        p_pc = pc_owner[pick]
+        kind = np.where(p_owner < 0, K_EMPTY, np.where(fresh[pick], K_FRESH, K_DIM) + act[pick])
+        slot = np.where(p_owner < 0, n, p_owner)
+        kind = np.where(p_pc >= 0, K_PC, kind)
+        slot = np.where(p_pc >= 0, p_pc, slot)
+        code = kind * (n + 1) + slot
         breaks = np.zeros(chars, dtype=bool)
         for b in frame.breakpoints:
             breaks[b // k] = True
+        code = np.where(breaks & (kind == K_EMPTY), K_BREAK * (n + 1) + n, code)
+        marked = breaks & (kind != K_EMPTY)  # drawn on a red background, below
         cursor_char = self.cursor // k if self.cursor is not None else -1
-        bg = BACKGROUND
+        if self._styles_for != n:
+            self._glyphs, self._styles = self._style_table(n)
+            self._styles_for = n
+        glyphs, styles = self._glyphs, self._styles
+        total = rows * cols
+        if total > chars:
+            code = np.concatenate([code, np.full(total - chars, -1)])
+            marked = np.concatenate([marked, np.zeros(total - chars, dtype=bool)])
+        # a cell that must be styled on its own gets a unique code so runs break there
+        special = np.zeros(total, dtype=bool)
+        special[: len(marked)] |= marked
+        if 0 <= cursor_char < total:
+            special[cursor_char] = True
+        grid = code.reshape(rows, cols)
         strips: list[Strip] = []
-        p_owner = owner[pick]
-        p_act = act[pick]
-        p_fresh = fresh[pick]
-        p_pc = pc_owner[pick]
+        blank = Style(bgcolor=BACKGROUND)
         for row in range(rows):
-            segments: list[Segment] = []
-            run_text: list[str] = []
-            run_style: Style | None = None
-            for col in range(cols):
-                c = row * cols + col
-                if c >= chars:
-                    break
-                w = int(p_owner[c])
-                if p_pc[c] >= 0:
-                    glyph = PC_GLYPH
-                    color = warrior_color(int(p_pc[c]))
-                    st = style(bg, color, bold=True)
-                elif w < 0:
-                    glyph, st = EMPTY_GLYPH, style(EMPTY, bg)
-                else:
-                    glyph = GLYPHS[int(p_act[c])]
-                    color = warrior_color(w)
-                    st = style(color if p_fresh[c] else dim(color, 0.45), bg)
-                if breaks[c]:
-                    if glyph == EMPTY_GLYPH:
-                        glyph = BREAK_GLYPH
-                        st = style(BREAKPOINT, bg, bold=True)
-                    else:
+            line = grid[row]
+            flags = special[row * cols : (row + 1) * cols]
+            change = np.flatnonzero((line[1:] != line[:-1]) | flags[1:] | flags[:-1]) + 1
+            starts = [0, *change.tolist()]
+            ends = [*change.tolist(), cols]
+            segments = []
+            for a, b in zip(starts, ends, strict=True):
+                c = int(line[a])
+                if c < 0:
+                    segments.append(Segment(" " * (b - a), blank))
+                    continue
+                st = styles[c]
+                if flags[a]:
+                    index = row * cols + a
+                    if marked[index] if index < len(marked) else False:
                         st = style(st.color.name if st.color else BREAKPOINT, BREAKPOINT)
-                if c == cursor_char:
-                    st = st + Style(reverse=True, bold=True)
-                if st is run_style:
-                    run_text.append(glyph)
-                else:
-                    if run_text:
-                        segments.append(Segment("".join(run_text), run_style))
-                    run_text = [glyph]
-                    run_style = st
-            if run_text:
-                segments.append(Segment("".join(run_text), run_style))
-            strips.append(Strip(segments))
+                    if index == cursor_char:
+                        st = st + Style(reverse=True, bold=True)
+                segments.append(Segment(glyphs[c] * (b - a), st))
+            strips.append(Strip(segments, cols))
         return strips
+
+    def render_lines(self, crop):
+        """Time each paint, so the screen can pace its frames to what painting costs."""
+        started = time.perf_counter()
+        lines = super().render_lines(crop)
+        self.paint_seconds = time.perf_counter() - started
+        return lines
 
     def render_line(self, y: int) -> Strip:
         if self._rows is None or self._layout_key[:3] != self._geometry():

@@ -31,11 +31,14 @@ class Listing(Widget):
         self.frame: Frame | None = None
         self.contenders: Sequence[Contender] = ()
         self.center = 0
+        self._rows: list | None = None
+        self._rows_for: tuple[int, bool] = (0, False)
 
     def show(self, frame: Frame, contenders: Sequence[Contender], center: int) -> None:
         self.frame = frame
         self.contenders = contenders
         self.center = center % frame.core_size
+        self._rows = None
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -45,7 +48,10 @@ class Listing(Widget):
         if frame is None or height <= 0:
             return Strip.blank(width)
         compact = width < 40
-        rows = listing(frame, self.contenders, self.center, height, compact=compact)
+        if self._rows is None or self._rows_for != (height, compact):
+            self._rows = listing(frame, self.contenders, self.center, height, compact=compact)
+            self._rows_for = (height, compact)
+        rows = self._rows
         if y >= len(rows):
             return Strip.blank(width)
         address, text, source, owner = rows[y]
