@@ -14,6 +14,7 @@ import numpy as np
 
 from arena.mars.engine import PSpace, _limits
 from arena.mars.kernel import (
+    QB,
     ST_ALIVE,
     ST_CYCLE,
     ST_DONE,
@@ -112,8 +113,8 @@ class Debugger:
         self.n = n
         self._core = np.zeros(s * CELL, dtype=np.int32)
         self.core = self._core  # flat cells, see arena.mars.layout
-        self.q = np.zeros(n * t, dtype=np.int32)
-        self.wq = np.zeros(n * 4, dtype=np.int64)
+        self._stride = t + QB
+        self.q = np.zeros(n * self._stride, dtype=np.int32)  # per-warrior regions
         self.st = np.zeros(ST_SIZE, dtype=np.int64)
         self.slots = np.zeros((n, 2 * n - 1), dtype=np.int64)
         self.pspace = pspace or PSpace.for_warriors(self.warriors, s, settings.pspace)
@@ -162,7 +163,6 @@ class Debugger:
         load_round(
             self._core,
             self.q,
-            self.wq,
             self.st,
             self.settings.core_size,
             self.settings.max_processes,
@@ -256,7 +256,6 @@ class Debugger:
         executed = run_round(
             self._core,
             self.q,
-            self.wq,
             self.st,
             s.core_size,
             s.max_processes,
@@ -272,7 +271,7 @@ class Debugger:
             None,
         )
         if self.round_over and not self._finished_booked:
-            finish_round(self.wq, self.st, self.slots, self.pspace.last_result)
+            finish_round(self.q, self._stride, self.st, self.slots, self.pspace.last_result)
             self._finished_booked = True
         return int(executed)
 
@@ -347,13 +346,13 @@ class Debugger:
     def queue(self, warrior: int) -> list[int]:
         """The warrior's process queue, head first."""
         t = self.settings.max_processes
-        head = int(self.wq[warrior * 4 + WQ_HEAD])
+        region = warrior * self._stride
+        head = int(self.q[region + WQ_HEAD])
         count = self.tasks(warrior)
-        base = warrior * t
-        return [int(self.q[base + (head + k) % t]) for k in range(count)]
+        return [int(self.q[region + QB + (head + k) % t]) for k in range(count)]
 
     def tasks(self, warrior: int) -> int:
-        return int(self.wq[warrior * 4 + WQ_COUNT])
+        return int(self.q[warrior * self._stride + WQ_COUNT])
 
     def pspace_cell(self, warrior: int, cell: int) -> int:
         return self.pspace.read(warrior, cell)

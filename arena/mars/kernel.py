@@ -46,8 +46,12 @@ ST_SIZE = 8
 TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A, TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B = range(9)
 TR_COLS = 9
 
-# Per-warrior state, four int64 slots per warrior in ``wq``.
-WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT = range(4)
+# Each warrior owns a region of ``QB + maxproc`` int32 slots in the queue array ``q``:
+# its queue head, tail, process count, the region offset of the next living warrior in
+# the ring, its own index, then (from slot QB) the ring buffer of queued addresses.
+# The round loop names the warrior by its region offset, so nothing is multiplied.
+WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT, WQ_INDEX = range(5)
+QB = 8
 
 U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparound code
 
@@ -97,7 +101,7 @@ def _pspace_set(pspace, psize, pidx, lastres, w, idx, value):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _drq_cycle_end(drq, wq, nwar, alive, st):
+def _drq_cycle_end(drq, q, stride, nwar, alive, st):
     """Book one finished DRQ cycle; True when the DRQ round is over."""
     alive_cycles = drq[0]
     spawned = drq[1]
@@ -107,7 +111,7 @@ def _drq_cycle_end(drq, wq, nwar, alive, st):
     done_cycles = st[ST_DRQ_CYCLES]
     width = nwar + 1
     for i in range(nwar):
-        n = wq[i * 4 + WQ_COUNT]
+        n = np.int64(q[i * stride + WQ_COUNT])
         if n > 0:
             alive_cycles[i * width + alive] += 1
             if n > prevn[i]:
@@ -116,7 +120,7 @@ def _drq_cycle_end(drq, wq, nwar, alive, st):
     if alive <= 1 or done_cycles >= limit:
         if alive == 1 and done_cycles < limit:
             for i in range(nwar):
-                if wq[i * 4 + WQ_COUNT] > 0:
+                if q[i * stride + WQ_COUNT] > 0:
                     alive_cycles[i * width + 1] += limit - done_cycles
         return True
     return False
@@ -127,7 +131,6 @@ def _drq_cycle_end(drq, wq, nwar, alive, st):
 def run_round(
     core,
     q,
-    wq,
     st,
     s,
     maxproc,
@@ -145,9 +148,7 @@ def run_round(
     """Execute instructions of a loaded round until it ends or ``max_steps`` have run.
 
     Returns the number of instructions executed by this call. ``st`` holds the round's
-    state between calls (``ST_*``); ``wq[4*w + WQ_*]`` each warrior's queue head, tail,
-    process count and the next living warrior in the ring; its queue is the ring buffer
-    ``q[w*maxproc : (w+1)*maxproc]``.
+    state between calls (``ST_*``); ``q`` each warrior's region (``WQ_*``, ``QB``).
 
     ``slots``: int64 ``[N, 2N-1]`` score slots; a death with L warriors alive before it
     adds 1 to the dying warrior's ``slot[L + N - 2]`` (the survivors' slots are booked by
@@ -161,8 +162,9 @@ def run_round(
 
     Array indices are cast to unsigned so numba emits no negative-index wraparound.
     """
-    w = st[ST_W]
-    prev = st[ST_PREV]
+    stride = maxproc + QB
+    wo = st[ST_W] * stride  # the warrior about to move, as its region offset
+    prev = st[ST_PREV] * stride
     alive = st[ST_ALIVE]
     cycle = st[ST_CYCLE]
     done = st[ST_DONE]
@@ -171,27 +173,25 @@ def run_round(
     if done != 0:
         return 0
     while executed < max_steps:
-        wb = w * 4
-        base = w * maxproc
-        h = wq[U(wb + WQ_HEAD)]
-        pc = np.int64(q[U(base + h)])
+        h = np.int64(q[U(wo + WQ_HEAD)])
+        pc = np.int64(q[U(wo + QB + h)])
         h += 1
         if h == maxproc:
             h = 0
-        wq[U(wb + WQ_HEAD)] = h
+        q[U(wo + WQ_HEAD)] = h
         c4 = pc * CELL
         ins = np.int64(core[U(c4 + INS)])
         av = np.int64(core[U(c4 + AV)])
         bv = np.int64(core[U(c4 + BV)])
         if trace is not None:
-            trace[executed, TR_W] = w
+            trace[executed, TR_W] = q[U(wo + WQ_INDEX)]
             trace[executed, TR_PC] = pc
-            trace[executed, TR_NPROCS] = wq[U(wb + WQ_COUNT)]
+            trace[executed, TR_NPROCS] = q[U(wo + WQ_COUNT)]
             trace[executed, TR_INS] = ins
             trace[executed, TR_A] = av
             trace[executed, TR_B] = bv
         if drq is not None:
-            tail_before = wq[U(wb + WQ_TAIL)]
+            tail_before = np.int64(q[U(wo + WQ_TAIL)])
         am = (ins >> 8) & 7
         bm = (ins >> 11) & 7
         key = ins & 0xFF
@@ -581,19 +581,19 @@ def run_round(
         elif (
             key == 88 or key == 89 or key == 90 or key == 91 or key == 92 or key == 93 or key == 94
         ):
-            ti = wq[U(wb + WQ_TAIL)]
-            q[U(base + ti)] = nextpc
+            ti = np.int64(q[U(wo + WQ_TAIL)])
+            q[U(wo + QB + ti)] = nextpc
             ti += 1
             if ti == maxproc:
                 ti = 0
-            n = wq[U(wb + WQ_COUNT)]
+            n = np.int64(q[U(wo + WQ_COUNT)])
             if n < maxproc:
-                wq[U(wb + WQ_COUNT)] = n + 1
-                q[U(base + ti)] = addr_a
+                q[U(wo + WQ_COUNT)] = n + 1
+                q[U(wo + QB + ti)] = addr_a
                 ti += 1
                 if ti == maxproc:
                     ti = 0
-            wq[U(wb + WQ_TAIL)] = ti
+            q[U(wo + WQ_TAIL)] = ti
             nextpc = -2
         elif (
             key == 96
@@ -653,64 +653,65 @@ def run_round(
             pass
         # LDP / STP
         elif key == 136:
-            core[wa] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+            core[wa] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_a)
         elif key == 137 or key == 140 or key == 141 or key == 142:
-            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
+            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_b)
         elif key == 138:
-            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_a)
         elif key == 139:
-            core[wa] = _pspace_get(pspace, psize, pidx, lastres, w, ra_b)
+            core[wa] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_b)
         elif key == 144:
-            _pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_a)
+            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_a, ra_a)
         elif key == 145 or key == 148 or key == 149 or key == 150:
-            _pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_b)
+            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_b, ra_b)
         elif key == 146:
-            _pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_a)
+            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_b, ra_a)
         elif key == 147:
-            _pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_b)
+            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_a, ra_b)
         else:  # an undefined opcode/modifier pair behaves as DAT
             nextpc = -1
 
         executed += 1
         if nextpc >= 0:
-            ti = wq[U(wb + WQ_TAIL)]
-            q[U(base + ti)] = nextpc
+            ti = np.int64(q[U(wo + WQ_TAIL)])
+            q[U(wo + QB + ti)] = nextpc
             ti += 1
             if ti == maxproc:
                 ti = 0
-            wq[U(wb + WQ_TAIL)] = ti
+            q[U(wo + WQ_TAIL)] = ti
 
         if drq is not None:
             # every address queued for w counts towards its memory coverage
             ti = tail_before
-            tend = wq[U(wb + WQ_TAIL)]
+            tend = q[U(wo + WQ_TAIL)]
             cov = drq[2]
+            widx = np.int64(q[U(wo + WQ_INDEX)])
             while ti != tend:
-                cov[U(w * s + q[U(base + ti)])] = 1
+                cov[U(widx * s + q[U(wo + QB + ti)])] = 1
                 ti += 1
                 if ti == maxproc:
                     ti = 0
 
-        cur = w
+        cur = wo
         if nextpc == -1:
-            n = wq[U(wb + WQ_COUNT)] - 1
-            wq[U(wb + WQ_COUNT)] = n
+            n = np.int64(q[U(wo + WQ_COUNT)]) - 1
+            q[U(wo + WQ_COUNT)] = n
             if n == 0:  # the warrior is dead
-                slots[w, alive + nwar - 2] += 1
+                slots[q[U(wo + WQ_INDEX)], alive + nwar - 2] += 1
                 if drq is None:
                     cycle = cycle - 1 - _cdiv(cycle - 1, alive)
                 alive -= 1
-                w = wq[U(wb + WQ_NEXT)]
-                wq[U(prev * 4 + WQ_NEXT)] = w
+                wo = np.int64(q[U(wo + WQ_NEXT)])
+                q[U(prev + WQ_NEXT)] = wo
                 if alive < 2 and drq is None:
                     done = 1
                     break
             else:
-                prev = w
-                w = wq[U(wb + WQ_NEXT)]
+                prev = wo
+                wo = np.int64(q[U(wo + WQ_NEXT)])
         else:
-            prev = w
-            w = wq[U(wb + WQ_NEXT)]
+            prev = wo
+            wo = np.int64(q[U(wo + WQ_NEXT)])
         if drq is None:
             cycle -= 1
             if cycle == 0:
@@ -718,12 +719,14 @@ def run_round(
                 break
         else:
             starter = st[ST_STARTER]
-            boundary = alive < 2 or (w - starter) % nwar <= (cur - starter) % nwar
-            if boundary and _drq_cycle_end(drq, wq, nwar, alive, st):
+            w_next = np.int64(q[U(wo + WQ_INDEX)])
+            w_cur = np.int64(q[U(cur + WQ_INDEX)])
+            boundary = alive < 2 or (w_next - starter) % nwar <= (w_cur - starter) % nwar
+            if boundary and _drq_cycle_end(drq, q, stride, nwar, alive, st):
                 done = 1
                 break
-    st[ST_W] = w
-    st[ST_PREV] = prev
+    st[ST_W] = q[U(wo + WQ_INDEX)]
+    st[ST_PREV] = q[U(prev + WQ_INDEX)]
     st[ST_ALIVE] = alive
     st[ST_CYCLE] = cycle
     st[ST_STEPS] += executed
@@ -735,7 +738,6 @@ def run_round(
 def load_round(
     core,
     q,
-    wq,
     st,
     s,
     maxproc,
@@ -770,11 +772,13 @@ def load_round(
             core[c4 + INS] = ins[j]
             core[c4 + AV] = a[j]
             core[c4 + BV] = b[j]
-        q[w * maxproc] = (p + starts[w]) % s
-        wq[w * 4 + WQ_HEAD] = 0
-        wq[w * 4 + WQ_TAIL] = 1 if maxproc > 1 else 0
-        wq[w * 4 + WQ_COUNT] = 1
-        wq[w * 4 + WQ_NEXT] = w + 1 if w + 1 < nwar else 0
+        r = w * (maxproc + QB)
+        q[r + QB] = (p + starts[w]) % s
+        q[r + WQ_HEAD] = 0
+        q[r + WQ_TAIL] = 1 if maxproc > 1 else 0
+        q[r + WQ_COUNT] = 1
+        q[r + WQ_NEXT] = (w + 1 if w + 1 < nwar else 0) * (maxproc + QB)
+        q[r + WQ_INDEX] = w
     st[ST_W] = starter
     st[ST_PREV] = starter - 1 if starter > 0 else nwar - 1
     st[ST_ALIVE] = nwar
@@ -786,7 +790,7 @@ def load_round(
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
-def finish_round(wq, st, slots, lastres):
+def finish_round(q, stride, st, slots, lastres):
     """Credit the survivors of a finished round and set each warrior's last result.
 
     A survivor's ``slot[alive - 1]`` grows by one; its P-space cell 0 then reads the number
@@ -794,7 +798,7 @@ def finish_round(wq, st, slots, lastres):
     """
     alive = st[ST_ALIVE]
     for w in range(lastres.shape[0]):
-        if wq[w * 4 + WQ_COUNT] > 0:
+        if q[w * stride + WQ_COUNT] > 0:
             slots[w, alive - 1] += 1
             lastres[w] = alive
         else:
@@ -832,8 +836,8 @@ def play_rounds(
     nrounds = positions.shape[0]
     nwar = positions.shape[1]
     core = np.zeros(s * CELL, dtype=np.int32)
-    q = np.empty(nwar * maxproc, dtype=np.int32)
-    wq = np.zeros(nwar * 4, dtype=np.int64)
+    stride = maxproc + QB
+    q = np.zeros(nwar * stride, dtype=np.int32)
     st = np.zeros(ST_SIZE, dtype=np.int64)
     width = nwar + 1
     alive_cycles = np.zeros(nwar * width, dtype=np.int64)
@@ -845,7 +849,6 @@ def play_rounds(
         load_round(
             core,
             q,
-            wq,
             st,
             s,
             maxproc,
@@ -862,7 +865,6 @@ def play_rounds(
             run_round(
                 core,
                 q,
-                wq,
                 st,
                 s,
                 maxproc,
@@ -883,11 +885,10 @@ def play_rounds(
             prevn[:] = 1
             cov[:] = 0
             for w in range(nwar):
-                cov[w * s + q[w * maxproc]] = 1
+                cov[w * s + q[w * stride + QB]] = 1
             run_round(
                 core,
                 q,
-                wq,
                 st,
                 s,
                 maxproc,
@@ -913,7 +914,7 @@ def play_rounds(
                 for i in range(w * s, (w + 1) * s):
                     n += cov[i]
                 coverage[r, w] = n
-        finish_round(wq, st, slots, lastres)
+        finish_round(q, stride, st, slots, lastres)
         steps_out[r] = st[ST_STEPS]
         for w in range(nwar):
-            tasks_out[r, w] = wq[w * 4 + WQ_COUNT]
+            tasks_out[r, w] = q[w * stride + WQ_COUNT]
