@@ -301,7 +301,8 @@ class BattleScreen(Screen):
             lines.append(f"{swatch(w)} {name[:11]:<11}{tasks:>5}p  W{wins} L{losses} T{ties}")
         lines.append(f"{state}  {speed_text(self.speed)}")
         if frame.message:
-            lines.append(f"[dim]{frame.message[:34]}[/]")
+            room = max(10, self.query_one("#battle-side").size.width - 2)
+            lines.append(f"[dim]{frame.message[:room]}[/]")
         _set_text(status, "\n".join(lines))
 
     # ---- the run worker

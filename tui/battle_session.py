@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from arena.mars.debugger import Debugger
+from arena.mars.debugger import Debugger, Events
 from arena.mars.layout import AV, BV, CELL, INS
 from arena.redcode import assemble, format_instruction
 from arena.redcode.model import ADD, DIV, DJN, LDP, MOD, MOV, MUL, SUB, Warrior
@@ -40,6 +40,21 @@ _INCREMENT_MODES = np.array([False, False, False, True, True, False, True, True]
 
 CHUNK = 4096  # most rows asked of the debugger at once
 TRACE_LIMIT = 200_000  # instructions kept for the trace export
+
+
+_NO_EVENTS = Events(frozenset(), frozenset(), frozenset())
+
+
+class MapDebugger(Debugger):
+    """A Debugger that leaves the per-step ``events`` empty.
+
+    The session computes its own marks from the trace rows with numpy (by warrior,
+    which ``Events`` does not say), so the Debugger's per-row Python loop would only
+    hold the interpreter lock the UI thread needs. Everything else is the Debugger's.
+    """
+
+    def _events(self, rows: np.ndarray, before: np.ndarray) -> Events:
+        return _NO_EVENTS
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,7 @@ class BattleSession:
         self._trace: deque[np.ndarray] = deque()
         self._trace_rows = 0
         self._last: deque[str] = deque(maxlen=6)
+        self.executed_total = 0  # instructions executed by step(), every round
         self.message = "space run · s step · l load · F1 help"
         self._build()
 
@@ -146,7 +162,7 @@ class BattleSession:
 
     def _build(self) -> None:
         warriors = [c.warrior for c in self.contenders]
-        self.debugger = Debugger.for_battle(
+        self.debugger = MapDebugger.for_battle(
             warriors, self.settings, rounds=max(self.settings.rounds, 1), seed=self.seed
         )
         self.scores = [[0, 0, 0] for _ in self.contenders]
@@ -214,6 +230,7 @@ class BattleSession:
             if report.breakpoint is not None or len(rows) == 0:
                 break
         report.executed = done
+        self.executed_total += done
         if d.round_over:
             report.round_ended = True
             self._book()

@@ -32,7 +32,7 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
-CHILD_NICENESS = 5  # the run is batch work: the terminal UI comes first
+CHILD_NICENESS = 10  # the run is batch work: the terminal UI comes first
 
 
 def child_main(config_path: str, run_dir: str) -> int:

@@ -110,6 +110,7 @@ class HillScreen(Screen):
             table.add_column(label, key=key)
         self.query_one("#hill-detail").border_title = "Against each warrior"
         self._status("Pick a folder and a hill, then Run (ctrl+g). Click a header to sort.")
+        table.focus()
 
     def _status(self, text: str) -> None:
         self.query_one("#hill-status", Static).update(text)
@@ -187,8 +188,7 @@ class HillScreen(Screen):
         skipped = f", {len(message.skipped)} skipped" if message.skipped else ""
         self._status(
             f"{len(result.entries)} warriors, {result.rounds} rounds a pair: "
-            f"{stats.played} battles played, {stats.cached} cached, "
-            f"{stats.seconds:.1f}s{skipped}"
+            f"{stats.played} battles played, {stats.cached} cached{skipped}"
         )
         for line in message.skipped:
             self.notify(line, severity="warning", timeout=6)
