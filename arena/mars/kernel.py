@@ -33,7 +33,7 @@ from arena.mars.layout import AV, BV, CELL, EMPTY_INS, INS
 
 # Indices into the int64 state vector of a round in progress.
 ST_W = 0  # warrior about to move
-ST_PREV = 1  # living warrior before it in the ring
+ST_PREV = 1  # unused (kept so the other indices stay put)
 ST_ALIVE = 2  # warriors alive
 ST_CYCLE = 3  # pMARS's remaining budget
 ST_STEPS = 4  # instructions executed so far in the round
@@ -164,7 +164,6 @@ def run_round(
     """
     stride = maxproc + QB
     wo = st[ST_W] * stride  # the warrior about to move, as its region offset
-    prev = st[ST_PREV] * stride
     alive = st[ST_ALIVE]
     cycle = st[ST_CYCLE]
     done = st[ST_DONE]
@@ -701,16 +700,18 @@ def run_round(
                 if drq is None:
                     cycle = cycle - 1 - _cdiv(cycle - 1, alive)
                 alive -= 1
-                wo = np.int64(q[U(wo + WQ_NEXT)])
+                # unlink it: find the living warrior before it in the ring (rare)
+                prev = wo
+                while q[U(prev + WQ_NEXT)] != cur:
+                    prev = np.int64(q[U(prev + WQ_NEXT)])
+                wo = np.int64(q[U(cur + WQ_NEXT)])
                 q[U(prev + WQ_NEXT)] = wo
                 if alive < 2 and drq is None:
                     done = 1
                     break
             else:
-                prev = wo
                 wo = np.int64(q[U(wo + WQ_NEXT)])
         else:
-            prev = wo
             wo = np.int64(q[U(wo + WQ_NEXT)])
         if drq is None:
             cycle -= 1
@@ -726,7 +727,6 @@ def run_round(
                 done = 1
                 break
     st[ST_W] = q[U(wo + WQ_INDEX)]
-    st[ST_PREV] = q[U(prev + WQ_INDEX)]
     st[ST_ALIVE] = alive
     st[ST_CYCLE] = cycle
     st[ST_STEPS] += executed
@@ -780,7 +780,6 @@ def load_round(
         q[r + WQ_NEXT] = (w + 1 if w + 1 < nwar else 0) * (maxproc + QB)
         q[r + WQ_INDEX] = w
     st[ST_W] = starter
-    st[ST_PREV] = starter - 1 if starter > 0 else nwar - 1
     st[ST_ALIVE] = nwar
     st[ST_CYCLE] = nwar * cycles
     st[ST_STEPS] = 0
