@@ -83,7 +83,8 @@ class ArenaCommands(Provider):
                 )
             )
         seen: set[str] = set()
-        for active in app.screen.active_bindings.values():
+        screen = self.screen  # the screen the palette was opened from
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or binding.system:
                 continue
@@ -95,7 +96,7 @@ class ArenaCommands(Provider):
 
             found.append(
                 (
-                    f"{app.screen.__class__.__name__.removesuffix('Screen')}: {binding.description}",
+                    f"{screen.__class__.__name__.removesuffix('Screen')}: {binding.description}",
                     run,
                     f"key {app.get_key_display(binding)}",
                 )

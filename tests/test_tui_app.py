@@ -1,0 +1,110 @@
+"""App-wide: nav bar clicks, command palette, picking 3 warriors, layering rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, SelectionList
+
+from arena.paths import data_dir
+from tests.tui_helpers import settle, wait_for
+from tui.app import ArenaApp
+from tui.battle import BattleScreen
+from tui.widgets.core_map import CoreMap
+from tui.widgets.dialogs import EDITOR_BUFFER, WarriorPicker
+from tui.widgets.navbar import NavBar
+
+
+async def test_nav_bar_click_and_function_keys_switch_screens():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "battle"
+        await pilot.click(NavBar, offset=(20, 0))  # " Editor "
+        await settle(pilot)
+        assert app.current_mode == "editor"
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.current_mode == "evolve"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.current_mode == "help"
+
+
+async def palette(pilot, query: str) -> None:
+    """Open the command palette, search, wait for the first hit, run it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), 10)
+    app.screen.query_one(Input).value = query
+    hits = app.screen.query_one(OptionList)
+    await wait_for(pilot, lambda: hits.option_count > 0 and hits.highlighted is not None, 10)
+    await pilot.press("enter")
+
+
+async def test_command_palette_lists_screens_and_keys():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette(pilot, "go to hill")
+        await wait_for(pilot, lambda: app.current_mode == "hill", 10)
+        # the palette also runs the current screen's keys
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        steps = screen.frame.steps
+        await palette(pilot, "battle: step")
+        await wait_for(pilot, lambda: screen.frame.steps > steps, 10)
+
+
+async def test_pick_three_warriors_including_the_editor_buffer():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.editor_buffer.text = ";name Buffered\nmov.i 0, 1\n"
+        screen = app.screen
+        assert isinstance(screen, BattleScreen)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarriorPicker))
+        picker = app.screen
+        choices = picker.query_one(SelectionList)
+        choices.deselect_all()
+        choices.select(EDITOR_BUFFER)
+        choices.select(str(data_dir("warriors") / "dwarf.red"))
+        picker.query_one("#paths", Input).value = str(data_dir("warriors") / "imp.red")
+        picker.query_one("#rounds", Input).value = "2"
+        picker.accept()
+        await wait_for(pilot, lambda: screen.frame is not None and len(screen.frame.names) == 3)
+        assert set(screen.frame.names) == {"Buffered", "Dwarf", "Imp"}
+        assert screen.frame.rounds == 2
+        # three warriors on the map, each with its next instruction marked
+        assert len([pc for pc in screen.frame.pcs if pc >= 0]) == 3
+
+
+async def test_zoom_shows_one_cell_per_character_and_scrolls():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        core_map = app.screen.query_one(CoreMap)
+        assert core_map.cells_per_char > 1  # the whole core fits
+        core_map.focus()
+        await pilot.press("z")
+        await settle(pilot)
+        assert core_map.cells_per_char == 1
+        assert core_map.virtual_size.height > core_map.size.height  # it scrolls now
+        await pilot.press("z")
+        await settle(pilot)
+        assert core_map.cells_per_char > 1
+
+
+def test_arena_never_imports_textual_and_the_runner_stays_light():
+    code = (
+        "import sys, arena.redcode, arena.mars.debugger, arena.battle, arena.hill, "
+        "arena.evolve.session, arena.prompts, tui.evolve_runner, tui.battle_session, "
+        "tui.evolve_state; "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
