@@ -37,10 +37,10 @@ async def palette(pilot, query: str) -> None:
     """Open the command palette, search, wait for the first hit, run it."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), 10)
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
     app.screen.query_one(Input).value = query
     hits = app.screen.query_one(OptionList)
-    await wait_for(pilot, lambda: hits.option_count > 0 and hits.highlighted is not None, 10)
+    await wait_for(pilot, lambda: hits.option_count > 0 and hits.highlighted is not None)
     await pilot.press("enter")
 
 
@@ -49,14 +49,14 @@ async def test_command_palette_lists_screens_and_keys():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await palette(pilot, "go to hill")
-        await wait_for(pilot, lambda: app.current_mode == "hill", 10)
+        await wait_for(pilot, lambda: app.current_mode == "hill")
         # the palette also runs the current screen's keys
         await pilot.press("f2")
         await settle(pilot)
         screen = app.screen
         steps = screen.frame.steps
         await palette(pilot, "battle: step")
-        await wait_for(pilot, lambda: screen.frame.steps > steps, 10)
+        await wait_for(pilot, lambda: screen.frame.steps > steps)
 
 
 async def test_pick_three_warriors_including_the_editor_buffer():
