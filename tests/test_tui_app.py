@@ -9,7 +9,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList
 
 from arena.paths import data_dir
-from tests.tui_helpers import settle, wait_for
+from tests.test_tui_helpers import settle, wait_for
 from tui.app import ArenaApp
 from tui.battle import BattleScreen
 from tui.widgets.core_map import CoreMap

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.paths import data_dir
-from tests.tui_helpers import answer, settle, wait_for
+from tests.test_tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
 from tui.battle import BattleScreen
 from tui.widgets.core_map import CoreMap

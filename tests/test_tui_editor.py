@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import OptionList, Static
 
 from arena.paths import data_dir
-from tests.tui_helpers import answer, settle, wait_for
+from tests.test_tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
 from tui.battle import BattleScreen
 from tui.editor import DEBOUNCE, STARTER, EditorScreen

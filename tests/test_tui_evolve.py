@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from textual.widgets import DataTable, Input, Select
 
-from tests.tui_helpers import answer, make_run_dir, settle, wait_for
+from tests.test_tui_helpers import answer, make_run_dir, settle, wait_for
 from tui.app import ArenaApp
 from tui.evolve import EvolveScreen
 from tui.widgets.plot import LinePlot

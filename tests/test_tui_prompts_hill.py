@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from arena import prompts as P
-from tests.tui_helpers import answer, settle, wait_for
+from tests.test_tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
 from tui.hill import HillScreen
 from tui.prompts import PromptsScreen

@@ -22,7 +22,7 @@ import textual.pilot
 from arena.evolve.config import resolve
 from arena.paths import data_dir
 from arena.settings import Settings
-from tests.tui_helpers import TINY, settle, wait_for
+from tests.test_tui_helpers import TINY, settle, wait_for
 from tui.app import ArenaApp
 from tui.battle import SPEEDS, BattleScreen
 from tui.evolve import EvolveScreen

@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import Checkbox, Input, Select
 
 from arena.paths import data_dir
-from tests.tui_helpers import settle, wait_for
+from tests.test_tui_helpers import settle, wait_for
 from tui.app import ArenaApp
 
 SIZES = [(80, 24), (160, 48)]
@@ -26,7 +26,7 @@ def run_dir(tmp_path_factory) -> Path:
     """A finished tiny run with fixed latencies, so its screen looks the same every time."""
     import asyncio
 
-    from tests.tui_helpers import make_run_dir
+    from tests.test_tui_helpers import make_run_dir
 
     path = tmp_path_factory.mktemp("snap") / "run"
     asyncio.run(make_run_dir(path, rounds=3))

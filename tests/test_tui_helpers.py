@@ -1,4 +1,4 @@
-"""Helpers for the TUI tests: settle the app, make tiny warriors and run directories."""
+"""Helpers for the TUI tests (no tests here): settle the app, wait, make run directories."""
 
 from __future__ import annotations
 
