@@ -24,7 +24,9 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--placements", type=int, default=10)
@@ -46,7 +48,9 @@ def main() -> None:
 
     start = time.perf_counter()
     rounds = asyncio.run(go())
-    print(f"evolution: {len(rounds)} rounds in {time.perf_counter() - start:.0f} s, run dir {run_dir}")
+    print(
+        f"evolution: {len(rounds)} rounds in {time.perf_counter() - start:.0f} s, run dir {run_dir}"
+    )
     settings = config.settings
     champions = [assemble(o.code, settings).warrior for o in rounds]
     start = time.perf_counter()
@@ -55,7 +59,9 @@ def main() -> None:
           f"{time.perf_counter() - start:.0f} s")  # fmt: skip
     print(f"{'round':>5} {'fitness':>8} {'generality':>10} {'koth':>7}")
     for outcome, result in zip(rounds, results, strict=True):
-        print(f"{outcome.round:>5} {outcome.fitness:>8.3f} {result.generality:>10.3f} {result.score:>7.1f}")
+        print(
+            f"{outcome.round:>5} {outcome.fitness:>8.3f} {result.generality:>10.3f} {result.score:>7.1f}"
+        )
 
 
 if __name__ == "__main__":
