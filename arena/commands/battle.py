@@ -30,6 +30,7 @@ import click
 
 from arena.battle import BattleResult, PlacementError, play
 from arena.mars.engine import available_threads
+from arena.presets import PRESETS, hill_settings
 from arena.redcode.model import Warrior
 from arena.scoring import (
     DEFAULT_FORMULA,
@@ -84,6 +85,7 @@ class BattleArgs:
     seed: int | None = None
     threads: int | None = None
     batch: str | None = None
+    hill: str | None = None  # a settings preset; single flags override it
 
 
 def _number(text: str, letter: str, low: int, high: int) -> int:
@@ -116,10 +118,15 @@ def parse_args(argv: list[str]) -> BattleArgs:
                 if eq:
                     raise BattleUsageError(f"--{name} takes no value")
                 setattr(args, name, True)
-            elif name in ("seed", "threads", "batch"):
+            elif name in ("seed", "threads", "batch", "hill"):
                 value = inline if eq else take(f"--{name}")
                 if name == "batch":
                     args.batch = value
+                elif name == "hill":
+                    if value.lower() not in PRESETS:
+                        known = ", ".join(PRESETS)
+                        raise BattleUsageError(f"unknown hill {value!r} (known: {known})")
+                    args.hill = value.lower()
                 else:
                     low = 1 if name == "threads" else 0
                     setattr(args, name, _number(value, f"-{name}", low, 2**31 - 1))
@@ -155,6 +162,15 @@ def settings_for(args: BattleArgs) -> Settings:
     """The Settings of parsed arguments, checked as pMARS checks them."""
     n = len(args.files)
     values = dict(args.values)
+    if args.hill:
+        rules = hill_settings(args.hill)
+        for key in ("core_size", "max_cycles", "max_processes", "max_length", "min_distance"):
+            values.setdefault(key, getattr(rules, key))
+        if (
+            args.values.get("max_length", 0) > rules.min_distance
+            and "min_distance" not in args.values
+        ):
+            values["min_distance"] = args.values["max_length"]
     if args.permutate and "rounds" not in values:
         values["rounds"] = -1  # resolved below: every (position, first mover)
     settings = Settings(warriors=max(n, 1), **values)
