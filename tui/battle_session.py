@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from arena.mars.debugger import Debugger, Events
+from arena.mars.debugger import Debugger
 from arena.mars.layout import AV, BV, CELL, INS
 from arena.redcode import assemble, format_instruction
 from arena.redcode.model import ADD, DIV, DJN, LDP, MOD, MOV, MUL, SUB, Warrior
@@ -40,21 +40,6 @@ _INCREMENT_MODES = np.array([False, False, False, True, True, False, True, True]
 
 CHUNK = 4096  # most rows asked of the debugger at once
 TRACE_LIMIT = 200_000  # instructions kept for the trace export
-
-
-_NO_EVENTS = Events(frozenset(), frozenset(), frozenset())
-
-
-class MapDebugger(Debugger):
-    """A Debugger that leaves the per-step ``events`` empty.
-
-    The session computes its own marks from the trace rows with numpy (by warrior,
-    which ``Events`` does not say), so the Debugger's per-row Python loop would only
-    hold the interpreter lock the UI thread needs. Everything else is the Debugger's.
-    """
-
-    def _events(self, rows: np.ndarray, before: np.ndarray) -> Events:
-        return _NO_EVENTS
 
 
 @dataclass(frozen=True)
@@ -162,8 +147,14 @@ class BattleSession:
 
     def _build(self) -> None:
         warriors = [c.warrior for c in self.contenders]
-        self.debugger = MapDebugger.for_battle(
-            warriors, self.settings, rounds=max(self.settings.rounds, 1), seed=self.seed
+        # the session derives its marks from the trace rows (by warrior), so the
+        # Debugger's own per-step event sets are not needed
+        self.debugger = Debugger.for_battle(
+            warriors,
+            self.settings,
+            rounds=max(self.settings.rounds, 1),
+            seed=self.seed,
+            track_events=False,
         )
         self.scores = [[0, 0, 0] for _ in self.contenders]
         self._booked: set[int] = set()

@@ -86,6 +86,9 @@ class Events:
     written: frozenset[int]
 
 
+_NO_EVENTS = Events(frozenset(), frozenset(), frozenset())
+
+
 class Debugger:
     """Plays a battle one instruction (or N) at a time.
 
@@ -101,8 +104,12 @@ class Debugger:
         starters: np.ndarray,
         *,
         pspace: PSpace | None = None,
+        track_events: bool = True,
     ):
         self.warriors = list(warriors)
+        # False: leave ``events`` empty (callers that read the trace rows themselves,
+        # like the TUI's core map, skip the per-instruction Python work)
+        self.track_events = track_events
         self.settings = settings
         self.program = Program.from_warriors(self.warriors, settings.core_size)
         self.positions = np.ascontiguousarray(np.atleast_2d(positions), dtype=np.int64)
@@ -134,6 +141,7 @@ class Debugger:
         fixed_position: int | None = None,
         checksum_seed: bool = False,
         seed: int | None = None,
+        track_events: bool = True,
     ) -> Debugger:
         """A Debugger whose rounds are placed exactly as ``arena.battle.play`` places them."""
         from arena.battle import initial_seed, place
@@ -147,7 +155,13 @@ class Debugger:
         )
         rounds = settings.rounds if rounds is None else rounds
         placement = place(len(warriors), max(rounds, 1), settings, seed0)
-        return cls(warriors, settings, placement.positions, placement.starters)
+        return cls(
+            warriors,
+            settings,
+            placement.positions,
+            placement.starters,
+            track_events=track_events,
+        )
 
     # ---- rounds
     @property
@@ -281,10 +295,10 @@ class Debugger:
             return np.zeros((0, TR_COLS), dtype=np.int64)
         if self._trace.shape[0] < count:
             self._trace = np.zeros((count, TR_COLS), dtype=np.int64)
-        before = self.core.copy()
+        before = self.core.copy() if self.track_events else self.core
         executed = self._run(count, self._trace)
         rows = self._trace[:executed].copy()
-        self.events = self._events(rows, before)
+        self.events = self._events(rows, before) if self.track_events else _NO_EVENTS
         return rows
 
     def _events(self, rows: np.ndarray, before: np.ndarray) -> Events:
