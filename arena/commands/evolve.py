@@ -98,12 +98,15 @@ def evolve(
         sys.exit(2)
 
     config = run.config
-    per_round = (
-        (len(config.opponents) if config.warm_start else 0) + config.n_init + config.iterations
-    )
+    # warm starts seed each round with its opponents: the initial ones and up to K champions
+    seeds = [
+        len(run.red_queen.opponents) + min(r, config.history) if config.warm_start else 0
+        for r in range(config.rounds)
+    ]
+    total = sum(seeds) + config.rounds * (config.n_init + config.iterations)
     click.echo(f"run directory: {run.store.root}", err=True)
     with click.progressbar(
-        length=config.rounds * per_round,
+        length=total,
         label="evolving",
         file=sys.stderr,
         show_pos=True,
