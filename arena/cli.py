@@ -1,7 +1,7 @@
 """The ``arena`` command line: subcommands are registered here, each in its own module.
 
-Bare ``arena`` opens the TUI; the TUI is imported only then, so the other commands
-start fast.
+Bare ``arena`` opens the TUI; the TUI and each subcommand's module are imported only
+when used, so ``arena assemble`` does not load numba or Textual.
 """
 
 from __future__ import annotations
@@ -9,10 +9,14 @@ from __future__ import annotations
 import click
 
 from arena import __version__
-from arena.commands import COMMANDS
+from arena.commands import LazyGroup
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="arena")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -23,10 +27,6 @@ def main(ctx: click.Context) -> None:
         except ImportError as exc:  # the TUI is optional until it lands
             raise click.ClickException(f"the TUI is not available: {exc}") from None
         run_app()
-
-
-for _command in COMMANDS():
-    main.add_command(_command)
 
 
 if __name__ == "__main__":

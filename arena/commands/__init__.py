@@ -1,16 +1,36 @@
-"""Subcommands of ``arena``, one module each; ``COMMANDS`` lists them for the CLI group."""
+"""Subcommands of ``arena``, one module each, imported only when used.
+
+``COMMANDS`` maps each name to ``module:attribute``, so ``arena assemble`` never pays for
+importing numba, and ``arena --help`` still lists everything.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
+COMMANDS: dict[str, str] = {
+    "assemble": "arena.commands.assemble:assemble",
+    "battle": "arena.commands.battle:battle",
+    "hill": "arena.commands.hill:hill",
+    "bench": "arena.commands.bench:bench",
+    "evolve": "arena.commands.evolve:evolve",
+}
 
-def COMMANDS() -> list[click.Command]:
-    """Every subcommand, imported here so the group stays a one-line loop."""
-    from arena.commands.assemble import assemble
-    from arena.commands.battle import battle
-    from arena.commands.bench import bench
-    from arena.commands.evolve import evolve
-    from arena.commands.hill import hill
 
-    return [assemble, battle, hill, bench, evolve]
+def load_command(name: str) -> click.Command:
+    module, _, attribute = COMMANDS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
