@@ -182,6 +182,7 @@ class Debugger:
             self.settings.max_processes,
             self.settings.max_cycles,
             p.ins,
+            p.handler,
             p.a,
             p.b,
             p.offsets,

@@ -148,6 +148,7 @@ def run_rounds(
     def play(lo: int, hi: int, ps: PSpace, slot_out: np.ndarray) -> None:
         play_rounds(
             program.ins,
+            program.handler,
             program.a,
             program.b,
             program.offsets,

@@ -1,27 +1,19 @@
-"""The numba kernels: one round of ICWS'94 Redcode exactly as pMARS 0.9.4 plays it.
+"""The numba round loop: processes, turns, budgets and deaths exactly as pMARS 0.9.4.
 
-``run_round`` is the only place the instruction semantics live. The batch kernel
-(``play_rounds``) calls it once per round with an unlimited step budget; the Debugger calls
-it with a budget of a few steps and a trace buffer. Optional features are passed as either
-``None`` or an array: numba compiles one specialisation per combination and prunes the
-``is None`` branches, so the plain battle path carries no tracing, DRQ or read/write-limit
-code at all.
+``run_round`` is the only round loop. The batch kernel (``play_rounds``) calls it once per
+round with an unlimited step budget; the Debugger calls it with a budget of a few steps
+and a trace buffer. What an instruction does is in ``arena.mars.semantics``; this module
+decides which instruction runs when, and what follows from it.
 
-Semantics worth knowing (pMARS ``sim.c``):
+Optional features are passed as either ``None`` or an array: numba compiles one
+specialisation per combination and prunes the ``is None`` branches, so the plain battle
+path carries no tracing, DRQ or read/write-limit code at all. Without tracing or limits,
+the loop dispatches the instructions of ``arena.mars.hot`` to their specialised code.
 
-* Operands are evaluated into registers, A first, then B. Each operand reads its pointer
-  cell, applies a pre-decrement, reads the target cell's two numbers, then applies a
-  post-increment. An immediate A operand is the instruction register itself; an immediate B
-  operand is read back from the core cell of the instruction (after the A side effects).
-* Writes go to the B target in the core; ``MOV.I`` copies the A target's current
-  instruction word and the registered numbers. ``.I`` comparisons compare the instruction
-  words in the core, then the registered numbers.
-* ``DIV``/``MOD`` by zero kill the process; with ``.F``/``.X`` the half whose divisor is
-  non-zero is still written.
-* ``SPL`` queues the next instruction first, then the new process if the queue is not full.
-* A turn passes to the next living warrior; a warrior with no process leaves the ring at
-  once. The budget ``cycle`` starts at N*c; a death shrinks it in proportion to the
-  warriors left (see ``golden/README.md`` §1.8).
+Turns and budgets (pMARS ``sim.c``, ``golden/README.md`` §1.8): a turn passes to the next
+living warrior; a warrior with no process leaves the ring at once. The budget ``cycle``
+starts at N*c and falls by one per instruction; a death shrinks it in proportion to the
+warriors left.
 """
 
 from __future__ import annotations
@@ -29,7 +21,34 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from arena.mars.layout import AV, BV, CELL, EMPTY_INS, INS
+from arena.mars.hot import EMPTY_HANDLER, HOT
+from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS
+from arena.mars.semantics import (
+    DIES,
+    QB,
+    WQ_COUNT,
+    WQ_HEAD,
+    WQ_INDEX,
+    WQ_NEXT,
+    WQ_TAIL,
+    U,
+    execute,
+    operand,
+    operands_limited,
+)
+
+__all__ = [
+    "QB",
+    "WQ_COUNT",
+    "WQ_HEAD",
+    "WQ_INDEX",
+    "WQ_NEXT",
+    "WQ_TAIL",
+    "finish_round",
+    "load_round",
+    "play_rounds",
+    "run_round",
+]
 
 # Indices into the int64 state vector of a round in progress.
 ST_W = 0  # warrior about to move
@@ -46,23 +65,10 @@ ST_SIZE = 8
 TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A, TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B = range(9)
 TR_COLS = 9
 
-# Each warrior owns a region of ``QB + maxproc`` int32 slots in the queue array ``q``:
-# its queue head, tail, process count, the region offset of the next living warrior in
-# the ring, its own index, then (from slot QB) the ring buffer of queued addresses.
-# The round loop names the warrior by its region offset, so nothing is multiplied.
-WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT, WQ_INDEX = range(5)
-QB = 8
-
-U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparound code
-
-# Four flag bits per addressing mode (# $ @ < > * { }): 1 uses a pointer cell, 2 pre-
-# decrements it, 4 post-increments it, 8 the pointer is the cell's A number.
-MODE_FLAGS = (1 << 8) | (3 << 12) | (5 << 16) | (9 << 20) | (11 << 24) | (13 << 28)
-
 _MAX_STEPS = np.int64(1) << 62
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _cdiv(a, b):
     """C integer division (truncates toward zero)."""
     q = abs(a) // abs(b)
@@ -71,36 +77,16 @@ def _cdiv(a, b):
     return q
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _fold(a, pc, s, lim):
-    """pMARS's read/write-limit folding of a raw address ``a`` relative to ``pc``."""
-    r = (a + s - pc) % lim
-    if r > lim // 2:
-        r += s - lim
-    r += pc
-    if r >= s:
-        r -= s
-    return r
+@njit(cache=True, nogil=True)
+def _steps_allowed(max_steps, executed, cycle, pmars_budget):
+    """How many instructions may run before the loop must stop and look."""
+    left = max_steps - executed
+    if pmars_budget and 0 < cycle < left:
+        left = cycle
+    return left
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _pspace_get(pspace, psize, pidx, lastres, w, idx):
-    k = idx % psize
-    if k == 0:
-        return lastres[w]
-    return pspace[pidx[w] * psize + k]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _pspace_set(pspace, psize, pidx, lastres, w, idx, value):
-    k = idx % psize
-    if k == 0:
-        lastres[w] = value
-    else:
-        pspace[pidx[w] * psize + k] = value
-
-
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _drq_cycle_end(drq, q, stride, nwar, alive, st):
     """Book one finished DRQ cycle; True when the DRQ round is over."""
     alive_cycles = drq[0]
@@ -162,16 +148,22 @@ def run_round(
 
     Array indices are cast to unsigned so numba emits no negative-index wraparound.
     """
+    if st[ST_DONE] != 0:
+        return 0
     stride = maxproc + QB
     wo = st[ST_W] * stride  # the warrior about to move, as its region offset
     alive = st[ST_ALIVE]
     cycle = st[ST_CYCLE]
-    done = st[ST_DONE]
-    s1 = s - 1
+    pmars_budget = drq is None
+    done = 0
     executed = 0
-    if done != 0:
-        return 0
-    while executed < max_steps:
+    # ``left`` counts down to the next stop, whichever comes first: this call's step
+    # budget or the pMARS cycle budget; ``span`` is what it was when last set. Both
+    # budgets are brought up to date from them only when a warrior dies or the loop ends.
+    left = _steps_allowed(max_steps, executed, cycle, pmars_budget)
+    span = left
+    while left > 0:
+        # ---- fetch: pop the warrior's next process
         h = np.int64(q[U(wo + WQ_HEAD)])
         pc = np.int64(q[U(wo + QB + h)])
         h += 1
@@ -179,498 +171,276 @@ def run_round(
             h = 0
         q[U(wo + WQ_HEAD)] = h
         c4 = pc * CELL
-        ins = np.int64(core[U(c4 + INS)])
         av = np.int64(core[U(c4 + AV)])
         bv = np.int64(core[U(c4 + BV)])
-        if trace is not None:
-            trace[executed, TR_W] = q[U(wo + WQ_INDEX)]
-            trace[executed, TR_PC] = pc
-            trace[executed, TR_NPROCS] = q[U(wo + WQ_COUNT)]
-            trace[executed, TR_INS] = ins
-            trace[executed, TR_A] = av
-            trace[executed, TR_B] = bv
         if drq is not None:
             tail_before = np.int64(q[U(wo + WQ_TAIL)])
-        am = (ins >> 8) & 7
-        bm = (ins >> 11) & 7
-        key = ins & 0xFF
 
+        handler = 0
         if rw is None:
-            # An immediate operand is the cell at pc (for A that equals the instruction
-            # register, as nothing has changed yet). The pointer arithmetic of the
-            # indirect modes is branch-free, driven by the mode's MODE_FLAGS bits.
-            addr_a = pc + (av if am != 0 else 0)
-            addr_a = addr_a - s if addr_a >= s else addr_a
-            if am >= 2:
-                fa = (MODE_FLAGS >> (am * 4)) & 15
-                pa = addr_a * CELL + (AV if fa & 8 else BV)
-                t = np.int64(core[U(pa)]) - ((fa >> 1) & 1)
-                t = t + s if t < 0 else t
-                core[U(pa)] = t
-                addr_a += t
-                addr_a = addr_a - s if addr_a >= s else addr_a
-                t4 = addr_a * CELL
-                ra_a = np.int64(core[U(t4 + AV)])
-                ra_b = np.int64(core[U(t4 + BV)])
-                t += (fa >> 2) & 1
-                core[U(pa)] = 0 if t == s else t
+            if trace is None:
+                handler = np.int64(core[U(c4 + HANDLER)])
+        if handler != 0:
+            # one jump straight to code compiled for this exact instruction: each branch
+            # calls the semantics with constants, which LLVM inlines and folds
+            # fmt: off
+            if handler == 1:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[0][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[0][2])
+                nextpc = execute(HOT[0][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 2:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[1][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[1][2])
+                nextpc = execute(HOT[1][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 3:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[2][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[2][2])
+                nextpc = execute(HOT[2][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 4:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[3][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[3][2])
+                nextpc = execute(HOT[3][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 5:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[4][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[4][2])
+                nextpc = execute(HOT[4][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 6:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[5][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[5][2])
+                nextpc = execute(HOT[5][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 7:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[6][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[6][2])
+                nextpc = execute(HOT[6][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 8:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[7][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[7][2])
+                nextpc = execute(HOT[7][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 9:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[8][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[8][2])
+                nextpc = execute(HOT[8][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 10:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[9][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[9][2])
+                nextpc = execute(HOT[9][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 11:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[10][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[10][2])
+                nextpc = execute(HOT[10][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 12:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[11][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[11][2])
+                nextpc = execute(HOT[11][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 13:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[12][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[12][2])
+                nextpc = execute(HOT[12][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 14:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[13][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[13][2])
+                nextpc = execute(HOT[13][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 15:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[14][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[14][2])
+                nextpc = execute(HOT[14][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 16:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[15][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[15][2])
+                nextpc = execute(HOT[15][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 17:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[16][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[16][2])
+                nextpc = execute(HOT[16][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 18:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[17][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[17][2])
+                nextpc = execute(HOT[17][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 19:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[18][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[18][2])
+                nextpc = execute(HOT[18][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 20:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[19][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[19][2])
+                nextpc = execute(HOT[19][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 21:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[20][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[20][2])
+                nextpc = execute(HOT[20][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 22:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[21][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[21][2])
+                nextpc = execute(HOT[21][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 23:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[22][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[22][2])
+                nextpc = execute(HOT[22][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 24:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[23][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[23][2])
+                nextpc = execute(HOT[23][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 25:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[24][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[24][2])
+                nextpc = execute(HOT[24][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 26:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[25][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[25][2])
+                nextpc = execute(HOT[25][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 27:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[26][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[26][2])
+                nextpc = execute(HOT[26][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 28:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[27][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[27][2])
+                nextpc = execute(HOT[27][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 29:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[28][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[28][2])
+                nextpc = execute(HOT[28][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 30:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[29][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[29][2])
+                nextpc = execute(HOT[29][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 31:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[30][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[30][2])
+                nextpc = execute(HOT[30][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 32:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[31][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[31][2])
+                nextpc = execute(HOT[31][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 33:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[32][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[32][2])
+                nextpc = execute(HOT[32][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 34:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[33][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[33][2])
+                nextpc = execute(HOT[33][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 35:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[34][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[34][2])
+                nextpc = execute(HOT[34][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 36:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[35][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[35][2])
+                nextpc = execute(HOT[35][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 37:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[36][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[36][2])
+                nextpc = execute(HOT[36][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 38:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[37][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[37][2])
+                nextpc = execute(HOT[37][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 39:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[38][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[38][2])
+                nextpc = execute(HOT[38][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 40:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[39][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[39][2])
+                nextpc = execute(HOT[39][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 41:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[40][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[40][2])
+                nextpc = execute(HOT[40][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 42:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[41][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[41][2])
+                nextpc = execute(HOT[41][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 43:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[42][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[42][2])
+                nextpc = execute(HOT[42][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 44:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[43][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[43][2])
+                nextpc = execute(HOT[43][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 45:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[44][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[44][2])
+                nextpc = execute(HOT[44][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 46:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[45][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[45][2])
+                nextpc = execute(HOT[45][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 47:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[46][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[46][2])
+                nextpc = execute(HOT[46][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
             else:
-                t4 = addr_a * CELL
-                ra_a = np.int64(core[U(t4 + AV)])
-                ra_b = np.int64(core[U(t4 + BV)])
-
-            addr_b = pc + (bv if bm != 0 else 0)
-            addr_b = addr_b - s if addr_b >= s else addr_b
-            if bm >= 2:
-                fb = (MODE_FLAGS >> (bm * 4)) & 15
-                pb = addr_b * CELL + (AV if fb & 8 else BV)
-                t = np.int64(core[U(pb)]) - ((fb >> 1) & 1)
-                t = t + s if t < 0 else t
-                core[U(pb)] = t
-                addr_b += t
-                addr_b = addr_b - s if addr_b >= s else addr_b
-                t4 = addr_b * CELL
-                rb_a = np.int64(core[U(t4 + AV)])
-                rb_b = np.int64(core[U(t4 + BV)])
-                t += (fb >> 2) & 1
-                core[U(pb)] = 0 if t == s else t
-            else:
-                t4 = addr_b * CELL
-                rb_a = np.int64(core[U(t4 + AV)])
-                rb_b = np.int64(core[U(t4 + BV)])
-            raddr_b = addr_b
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[47][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[47][2])
+                nextpc = execute(HOT[47][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            # fmt: on
         else:
-            # ---- A operand: address addr_a, registers ra_a (A number) and ra_b (B number)
-            if am == 0:  # immediate: the instruction register itself
-                addr_a = pc
-                ra_a = av
-                ra_b = bv
-            else:
-                if rw is None:
-                    addr_a = pc + av
-                    if addr_a >= s:
-                        addr_a -= s
+            # ---- the generic path: decode, evaluate both operands, execute
+            ins = np.int64(core[U(c4 + INS)])
+            if trace is not None:
+                row = executed + span - left
+                trace[row, TR_W] = q[U(wo + WQ_INDEX)]
+                trace[row, TR_PC] = pc
+                trace[row, TR_NPROCS] = q[U(wo + WQ_COUNT)]
+                trace[row, TR_INS] = ins
+                trace[row, TR_A] = av
+                trace[row, TR_B] = bv
+            a_mode = (ins >> 8) & 7
+            b_mode = (ins >> 11) & 7
+            if rw is None:
+                # one branch per mode, each with the mode as a constant
+                # fmt: off
+                if a_mode == 1:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                elif a_mode == 0:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                elif a_mode == 2:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                elif a_mode == 3:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                elif a_mode == 4:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                elif a_mode == 5:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                elif a_mode == 6:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
                 else:
-                    addr_a = _fold(pc + av, pc, s, rw[0])
-                if am == 1:  # direct
-                    t4 = addr_a * CELL
-                    ra_a = np.int64(core[U(t4 + AV)])
-                    ra_b = np.int64(core[U(t4 + BV)])
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                if b_mode == 1:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif b_mode == 0:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif b_mode == 2:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif b_mode == 3:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif b_mode == 4:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif b_mode == 5:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif b_mode == 6:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
                 else:
-                    if rw is not None and am != 2 and am != 5:
-                        addr_a = _fold(pc + av, pc, s, rw[1])
-                    # @ < > use the pointer cell's B number, * { } its A number
-                    p4 = addr_a * CELL + (BV if am <= 4 else AV)
-                    t = np.int64(core[U(p4)])
-                    if am == 3 or am == 6:  # predecrement
-                        t -= 1
-                        if t < 0:
-                            t = s1
-                        core[U(p4)] = t
-                    if rw is None:
-                        addr_a += t
-                        if addr_a >= s:
-                            addr_a -= s
-                    else:
-                        addr_a = _fold(addr_a + t, pc, s, rw[0])
-                    t4 = addr_a * CELL
-                    ra_a = np.int64(core[U(t4 + AV)])
-                    ra_b = np.int64(core[U(t4 + BV)])
-                    if am == 4 or am == 7:  # postincrement
-                        t += 1
-                        if t == s:
-                            t = 0
-                        core[U(p4)] = t
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                # fmt: on
+                raddr_b = addr_b
+            else:
+                addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b = operands_limited(
+                    core, pc, av, bv, a_mode, b_mode, s, rw[0], rw[1]
+                )
+            if trace is not None:
+                trace[row, TR_ADDR_A] = addr_a
+                trace[row, TR_ADDR_B] = addr_b
+                trace[row, TR_RADDR_B] = raddr_b
+            nextpc = execute(
+                ins & 0xFF, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+                s, maxproc, pspace, psize, pidx, lastres,
+            )  # fmt: skip
 
-            # ---- B operand: write address addr_b, read address raddr_b, registers rb_a, rb_b
-            if bm == 0:  # immediate: read back from the core (A side effects are visible)
-                addr_b = pc
-                raddr_b = pc
-                rb_a = np.int64(core[U(c4 + AV)])
-                rb_b = np.int64(core[U(c4 + BV)])
-            else:
-                if rw is None:
-                    addr_b = pc + bv
-                    if addr_b >= s:
-                        addr_b -= s
-                    raddr_b = addr_b
-                else:
-                    raddr_b = _fold(pc + bv, pc, s, rw[0])
-                    addr_b = _fold(pc + bv, pc, s, rw[1])
-                if bm == 1:
-                    t4 = raddr_b * CELL
-                    rb_a = np.int64(core[U(t4 + AV)])
-                    rb_b = np.int64(core[U(t4 + BV)])
-                else:
-                    if rw is not None and bm != 2 and bm != 5:
-                        raddr_b = addr_b
-                    p4 = raddr_b * CELL + (BV if bm <= 4 else AV)
-                    t = np.int64(core[U(p4)])
-                    if bm == 3 or bm == 6:
-                        t -= 1
-                        if t < 0:
-                            t = s1
-                        core[U(p4)] = t
-                    if rw is None:
-                        addr_b += t
-                        if addr_b >= s:
-                            addr_b -= s
-                        raddr_b = addr_b
-                    else:
-                        addr_b = _fold(addr_b + t, pc, s, rw[1])
-                        raddr_b = _fold(raddr_b + t, pc, s, rw[0])
-                    t4 = raddr_b * CELL
-                    rb_a = np.int64(core[U(t4 + AV)])
-                    rb_b = np.int64(core[U(t4 + BV)])
-                    if bm == 4 or bm == 7:
-                        t += 1
-                        if t == s:
-                            t = 0
-                        core[U(p4)] = t
-
-        if trace is not None:
-            trace[executed, TR_ADDR_A] = addr_a
-            trace[executed, TR_ADDR_B] = addr_b
-            trace[executed, TR_RADDR_B] = raddr_b
-
-        # ---- execute. nextpc: the address to queue; -1 kills the process; -2 = queued.
-        nextpc = pc + 1
-        if nextpc == s:
-            nextpc = 0
-        w4 = addr_b * CELL
-        wa = U(w4 + AV)
-        wbv = U(w4 + BV)
-        if key == 6:  # MOV.I
-            core[U(w4 + INS)] = core[U(addr_a * CELL + INS)]
-            core[wbv] = ra_b
-            core[wa] = ra_a
-        elif key == 0:  # MOV.A
-            core[wa] = ra_a
-        elif key == 1:  # MOV.B
-            core[wbv] = ra_b
-        elif key == 2:  # MOV.AB
-            core[wbv] = ra_a
-        elif key == 3:  # MOV.BA
-            core[wa] = ra_b
-        elif key == 4:  # MOV.F
-            core[wa] = ra_a
-            core[wbv] = ra_b
-        elif key == 5:  # MOV.X
-            core[wbv] = ra_a
-            core[wa] = ra_b
-        elif key == 8:  # ADD.A
-            v = rb_a + ra_a
-            core[wa] = v - s if v >= s else v
-        elif key == 9:  # ADD.B
-            v = rb_b + ra_b
-            core[wbv] = v - s if v >= s else v
-        elif key == 10:  # ADD.AB
-            v = rb_b + ra_a
-            core[wbv] = v - s if v >= s else v
-        elif key == 11:  # ADD.BA
-            v = rb_a + ra_b
-            core[wa] = v - s if v >= s else v
-        elif key == 12 or key == 14:  # ADD.F, ADD.I
-            v = rb_a + ra_a
-            core[wa] = v - s if v >= s else v
-            v = rb_b + ra_b
-            core[wbv] = v - s if v >= s else v
-        elif key == 13:  # ADD.X
-            v = rb_b + ra_a
-            core[wbv] = v - s if v >= s else v
-            v = rb_a + ra_b
-            core[wa] = v - s if v >= s else v
-        elif key == 16:  # SUB.A
-            v = rb_a - ra_a
-            core[wa] = v + s if v < 0 else v
-        elif key == 17:  # SUB.B
-            v = rb_b - ra_b
-            core[wbv] = v + s if v < 0 else v
-        elif key == 18:  # SUB.AB
-            v = rb_b - ra_a
-            core[wbv] = v + s if v < 0 else v
-        elif key == 19:  # SUB.BA
-            v = rb_a - ra_b
-            core[wa] = v + s if v < 0 else v
-        elif key == 20 or key == 22:  # SUB.F, SUB.I
-            v = rb_a - ra_a
-            core[wa] = v + s if v < 0 else v
-            v = rb_b - ra_b
-            core[wbv] = v + s if v < 0 else v
-        elif key == 21:  # SUB.X
-            v = rb_b - ra_a
-            core[wbv] = v + s if v < 0 else v
-            v = rb_a - ra_b
-            core[wa] = v + s if v < 0 else v
-        # MUL: pMARS multiplies in 32-bit unsigned arithmetic
-        elif key == 24:
-            core[wa] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
-        elif key == 25:
-            core[wbv] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
-        elif key == 26:
-            core[wbv] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
-        elif key == 27:
-            core[wa] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
-        elif key == 28 or key == 30:
-            core[wa] = ((rb_a * ra_a) & 0xFFFFFFFF) % s
-            core[wbv] = ((rb_b * ra_b) & 0xFFFFFFFF) % s
-        elif key == 29:
-            core[wbv] = ((rb_b * ra_a) & 0xFFFFFFFF) % s
-            core[wa] = ((rb_a * ra_b) & 0xFFFFFFFF) % s
-        # DIV/MOD: a zero divisor kills the process; .F/.X still write the other half
-        elif key == 32:
-            if ra_a == 0:
-                nextpc = -1
-            else:
-                core[wa] = rb_a // ra_a
-        elif key == 33:
-            if ra_b == 0:
-                nextpc = -1
-            else:
-                core[wbv] = rb_b // ra_b
-        elif key == 34:
-            if ra_a == 0:
-                nextpc = -1
-            else:
-                core[wbv] = rb_b // ra_a
-        elif key == 35:
-            if ra_b == 0:
-                nextpc = -1
-            else:
-                core[wa] = rb_a // ra_b
-        elif key == 36 or key == 38:
-            if ra_a != 0:
-                core[wa] = rb_a // ra_a
-            else:
-                nextpc = -1
-            if ra_b != 0:
-                core[wbv] = rb_b // ra_b
-            else:
-                nextpc = -1
-        elif key == 37:
-            if ra_b != 0:
-                core[wa] = rb_a // ra_b
-            else:
-                nextpc = -1
-            if ra_a != 0:
-                core[wbv] = rb_b // ra_a
-            else:
-                nextpc = -1
-        elif key == 40:
-            if ra_a == 0:
-                nextpc = -1
-            else:
-                core[wa] = rb_a % ra_a
-        elif key == 41:
-            if ra_b == 0:
-                nextpc = -1
-            else:
-                core[wbv] = rb_b % ra_b
-        elif key == 42:
-            if ra_a == 0:
-                nextpc = -1
-            else:
-                core[wbv] = rb_b % ra_a
-        elif key == 43:
-            if ra_b == 0:
-                nextpc = -1
-            else:
-                core[wa] = rb_a % ra_b
-        elif key == 44 or key == 46:
-            if ra_a != 0:
-                core[wa] = rb_a % ra_a
-            else:
-                nextpc = -1
-            if ra_b != 0:
-                core[wbv] = rb_b % ra_b
-            else:
-                nextpc = -1
-        elif key == 45:
-            if ra_b != 0:
-                core[wa] = rb_a % ra_b
-            else:
-                nextpc = -1
-            if ra_a != 0:
-                core[wbv] = rb_b % ra_a
-            else:
-                nextpc = -1
-        # JMZ / JMN test the B registers
-        elif key == 48 or key == 51:
-            if rb_a == 0:
-                nextpc = addr_a
-        elif key == 49 or key == 50:
-            if rb_b == 0:
-                nextpc = addr_a
-        elif key == 52 or key == 53 or key == 54:
-            if rb_a == 0 and rb_b == 0:
-                nextpc = addr_a
-        elif key == 56 or key == 59:
-            if rb_a != 0:
-                nextpc = addr_a
-        elif key == 57 or key == 58:
-            if rb_b != 0:
-                nextpc = addr_a
-        elif key == 60 or key == 61 or key == 62:
-            if rb_a != 0 or rb_b != 0:
-                nextpc = addr_a
-        # DJN: decrement the core cell, test the registered value
-        elif key == 64 or key == 67:
-            v = np.int64(core[wa]) - 1
-            core[wa] = s1 if v < 0 else v
-            if rb_a != 1:
-                nextpc = addr_a
-        elif key == 65 or key == 66:
-            v = np.int64(core[wbv]) - 1
-            core[wbv] = s1 if v < 0 else v
-            if rb_b != 1:
-                nextpc = addr_a
-        elif key == 68 or key == 69 or key == 70:
-            v = np.int64(core[wbv]) - 1
-            core[wbv] = s1 if v < 0 else v
-            v = np.int64(core[wa]) - 1
-            core[wa] = s1 if v < 0 else v
-            if rb_a != 1 or rb_b != 1:
-                nextpc = addr_a
-        # CMP (9) and SEQ (14): skip when equal
-        elif key == 72 or key == 112:
-            if rb_a == ra_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 73 or key == 113:
-            if rb_b == ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 74 or key == 114:
-            if rb_b == ra_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 75 or key == 115:
-            if rb_a == ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 76 or key == 116:
-            if rb_a == ra_a and rb_b == ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 77 or key == 117:
-            if rb_b == ra_a and rb_a == ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 78 or key == 118:
-            if (
-                core[U(raddr_b * CELL + INS)] == core[U(addr_a * CELL + INS)]
-                and rb_a == ra_a
-                and rb_b == ra_b
-            ):
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        # SLT: skip when A < B
-        elif key == 80:
-            if ra_a < rb_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 81:
-            if ra_b < rb_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 82:
-            if ra_a < rb_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 83:
-            if ra_b < rb_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 84 or key == 86:
-            if ra_a < rb_a and ra_b < rb_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 85:
-            if ra_a < rb_b and ra_b < rb_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        # SPL: the next instruction first, then the new process if there is room
-        elif (
-            key == 88 or key == 89 or key == 90 or key == 91 or key == 92 or key == 93 or key == 94
-        ):
-            ti = np.int64(q[U(wo + WQ_TAIL)])
-            q[U(wo + QB + ti)] = nextpc
-            ti += 1
-            if ti == maxproc:
-                ti = 0
-            n = np.int64(q[U(wo + WQ_COUNT)])
-            if n < maxproc:
-                q[U(wo + WQ_COUNT)] = n + 1
-                q[U(wo + QB + ti)] = addr_a
-                ti += 1
-                if ti == maxproc:
-                    ti = 0
-            q[U(wo + WQ_TAIL)] = ti
-            nextpc = -2
-        elif (
-            key == 96
-            or key == 97
-            or key == 98
-            or key == 99
-            or key == 100
-            or key == 101
-            or key == 102
-        ):  # DAT
-            nextpc = -1
-        elif (
-            key == 104
-            or key == 105
-            or key == 106
-            or key == 107
-            or key == 108
-            or key == 109
-            or key == 110
-        ):  # JMP
-            nextpc = addr_a
-        # SNE: skip when different
-        elif key == 120:
-            if rb_a != ra_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 121:
-            if rb_b != ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 122:
-            if rb_b != ra_a:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 123:
-            if rb_a != ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 124:
-            if rb_a != ra_a or rb_b != ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 125:
-            if rb_b != ra_a or rb_a != ra_b:
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif key == 126:
-            if (
-                core[U(raddr_b * CELL + INS)] != core[U(addr_a * CELL + INS)]
-                or rb_a != ra_a
-                or rb_b != ra_b
-            ):
-                nextpc = pc + 2 - s if pc + 2 >= s else pc + 2
-        elif (
-            key == 128
-            or key == 129
-            or key == 130
-            or key == 131
-            or key == 132
-            or key == 133
-            or key == 134
-        ):  # NOP
-            pass
-        # LDP / STP
-        elif key == 136:
-            core[wa] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_a)
-        elif key == 137 or key == 140 or key == 141 or key == 142:
-            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_b)
-        elif key == 138:
-            core[wbv] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_a)
-        elif key == 139:
-            core[wa] = _pspace_get(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], ra_b)
-        elif key == 144:
-            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_a, ra_a)
-        elif key == 145 or key == 148 or key == 149 or key == 150:
-            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_b, ra_b)
-        elif key == 146:
-            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_b, ra_a)
-        elif key == 147:
-            _pspace_set(pspace, psize, pidx, lastres, q[U(wo + WQ_INDEX)], rb_a, ra_b)
-        else:  # an undefined opcode/modifier pair behaves as DAT
-            nextpc = -1
-
-        executed += 1
+        left -= 1
         if nextpc >= 0:
             ti = np.int64(q[U(wo + WQ_TAIL)])
             q[U(wo + QB + ti)] = nextpc
@@ -692,33 +462,35 @@ def run_round(
                     ti = 0
 
         cur = wo
-        if nextpc == -1:
-            n = np.int64(q[U(wo + WQ_COUNT)]) - 1
-            q[U(wo + WQ_COUNT)] = n
-            if n == 0:  # the warrior is dead
-                slots[q[U(wo + WQ_INDEX)], alive + nwar - 2] += 1
-                if drq is None:
+        wo = np.int64(q[U(wo + WQ_NEXT)])
+        if nextpc == DIES:
+            n = np.int64(q[U(cur + WQ_COUNT)]) - 1
+            q[U(cur + WQ_COUNT)] = n
+            if n == 0:  # the warrior is dead: bring the budgets up to date first
+                ran = span - left
+                executed += ran
+                span = left
+                if pmars_budget:
+                    cycle -= ran - 1  # every instruction before this one
                     cycle = cycle - 1 - _cdiv(cycle - 1, alive)
+                slots[q[U(cur + WQ_INDEX)], alive + nwar - 2] += 1
                 alive -= 1
                 # unlink it: find the living warrior before it in the ring (rare)
                 prev = wo
                 while q[U(prev + WQ_NEXT)] != cur:
                     prev = np.int64(q[U(prev + WQ_NEXT)])
-                wo = np.int64(q[U(cur + WQ_NEXT)])
                 q[U(prev + WQ_NEXT)] = wo
-                if alive < 2 and drq is None:
-                    done = 1
-                    break
-            else:
-                wo = np.int64(q[U(wo + WQ_NEXT)])
-        else:
-            wo = np.int64(q[U(wo + WQ_NEXT)])
-        if drq is None:
-            cycle -= 1
-            if cycle == 0:
-                done = 1
-                break
-        else:
+                if pmars_budget:
+                    if alive < 2:
+                        done = 1
+                        break
+                    cycle -= 1  # this instruction
+                    if cycle == 0:
+                        done = 1
+                        break
+                left = _steps_allowed(max_steps, executed, cycle, pmars_budget)
+                span = left
+        if drq is not None:
             starter = st[ST_STARTER]
             w_next = np.int64(q[U(wo + WQ_INDEX)])
             w_cur = np.int64(q[U(cur + WQ_INDEX)])
@@ -726,6 +498,12 @@ def run_round(
             if boundary and _drq_cycle_end(drq, q, stride, nwar, alive, st):
                 done = 1
                 break
+    ran = span - left
+    executed += ran
+    if pmars_budget:
+        cycle -= ran
+        if cycle == 0:
+            done = 1
     st[ST_W] = q[U(wo + WQ_INDEX)]
     st[ST_ALIVE] = alive
     st[ST_CYCLE] = cycle
@@ -743,6 +521,7 @@ def load_round(
     maxproc,
     cycles,
     ins,
+    handler,
     a,
     b,
     offsets,
@@ -761,6 +540,7 @@ def load_round(
         core[c4 + INS] = EMPTY_INS
         core[c4 + AV] = 0
         core[c4 + BV] = 0
+        core[c4 + HANDLER] = EMPTY_HANDLER
     for k in range(nwar):
         w = (starter + k) % nwar
         p = pos[w] % s
@@ -772,6 +552,7 @@ def load_round(
             core[c4 + INS] = ins[j]
             core[c4 + AV] = a[j]
             core[c4 + BV] = b[j]
+            core[c4 + HANDLER] = handler[j]
         r = w * (maxproc + QB)
         q[r + QB] = (p + starts[w]) % s
         q[r + WQ_HEAD] = 0
@@ -807,6 +588,7 @@ def finish_round(q, stride, st, slots, lastres):
 @njit(cache=True, nogil=True, boundscheck=False)
 def play_rounds(
     ins,
+    handler,
     a,
     b,
     offsets,
@@ -853,6 +635,7 @@ def play_rounds(
             maxproc,
             cycles,
             ins,
+            handler,
             a,
             b,
             offsets,

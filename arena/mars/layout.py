@@ -7,7 +7,10 @@ A core cell is four consecutive int32 slots of one flat array ``core``:
   numbers opcodes and modifiers the same way), and the modes are 0..7 in the order
   ``# $ @ < > * { }``;
 * ``core[4*i + AV]`` and ``core[4*i + BV]``: the A and B numbers, always in 0..s-1;
-* the fourth slot is padding, so a cell is 16 bytes and an index is a shift.
+* ``core[4*i + HANDLER]``: which specialised handler of ``arena.mars.hot`` executes the
+  instruction word (0: the generic path). It is a function of the word, so it is set when
+  a warrior is loaded and copied along with the word by ``MOV.I``; a cell is 16 bytes
+  and an index is a shift.
 
 Two instruction words are equal exactly when pMARS's (opcode byte, A mode, B mode) are,
 which is what ``.I`` comparisons test.
@@ -23,7 +26,7 @@ import numpy as np
 from arena.redcode.model import DAT, DIRECT, LDP, M_F, MODES, MODIFIERS, OPCODES, Warrior
 
 CELL = 4  # int32 slots per core cell
-INS, AV, BV = 0, 1, 2
+INS, AV, BV, HANDLER = 0, 1, 2, 3
 MODE_SHIFT_A = 8
 MODE_SHIFT_B = 11
 KEY_MASK = 0xFF
@@ -57,6 +60,7 @@ class Program:
     """
 
     ins: np.ndarray  # int32
+    handler: np.ndarray  # int32, see arena.mars.hot
     a: np.ndarray  # int32
     b: np.ndarray  # int32
     offsets: np.ndarray  # int64, length n+1
@@ -90,9 +94,13 @@ class Program:
             offsets.append(offsets[-1] + len(w))
             starts.append(int(w.start))
             uses_ldp = uses_ldp or bool(np.any(op == LDP))
+        from arena.mars.hot import handlers  # hot builds on this module's encoding
+
         empty = np.zeros(0, dtype=np.int32)
+        words = np.concatenate(ins) if ins else empty
         return cls(
-            ins=np.concatenate(ins) if ins else empty,
+            ins=words,
+            handler=handlers(words).astype(np.int32),
             a=np.concatenate(avs) if avs else empty,
             b=np.concatenate(bvs) if bvs else empty,
             offsets=np.array(offsets, dtype=np.int64),
