@@ -1,0 +1,155 @@
+"""The specialised hot-instruction path against the generic path, state for state.
+
+The round loop runs the instructions of ``arena.mars.hot`` through code compiled for each
+(handler number -> constant opcode, modifier and modes) and everything else, and every
+traced step, through run-time decoding. Both must leave the same core, queues, P-space and
+budget after every call, for any program.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arena.mars import kernel
+from arena.mars.hot import HOT, HOT_TEXT, handlers
+from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
+from arena.mars.layout import CELL, HANDLER, INS, MODE_SHIFT_A, MODE_SHIFT_B, Program
+from arena.redcode.model import LDP, STP, Warrior
+
+CORE = 61  # small and prime: warriors hit each other and wrap around often
+MAXPROC = 5  # small: SPL often finds the queue full
+
+
+def _warrior(rows: list[tuple[int, int, int, int, int]], start: int) -> Warrior:
+    """A warrior from (key, a_mode, a_value, b_mode, b_value) rows."""
+    return Warrior.from_fields(
+        name="w",
+        start=start,
+        instructions=[(k >> 3, k & 7, am, av, bm, bv) for k, am, av, bm, bv in rows],
+        core_size=CORE,
+    )
+
+
+def _state(program: Program, positions, starter: int, nwar: int):
+    core = np.zeros(CORE * CELL, dtype=np.int32)
+    q = np.zeros(nwar * (MAXPROC + kernel.QB), dtype=np.int32)
+    stv = np.zeros(ST_SIZE, dtype=np.int64)
+    load_round(core, q, stv, CORE, MAXPROC, 200, program.ins, program.handler, program.a,
+               program.b, program.offsets, program.starts, np.array(positions), starter)  # fmt: skip
+    pspace = np.arange(nwar * 7, dtype=np.int64) % CORE
+    return core, q, stv, pspace
+
+
+def _run(program, positions, starter, nwar, chunks, traced: bool):
+    core, q, stv, pspace = _state(program, positions, starter, nwar)
+    pidx = np.arange(nwar, dtype=np.int64)
+    lastres = np.full(nwar, CORE - 1, dtype=np.int64)
+    slots = np.zeros((nwar, 2 * nwar - 1), dtype=np.int64)
+    snapshots = []
+    for n in chunks:
+        trace = np.zeros((n, TR_COLS), dtype=np.int64) if traced else None
+        run_round(core, q, stv, CORE, MAXPROC, nwar, n, pspace, 7, pidx, lastres, slots,
+                  None, trace, None)  # fmt: skip
+        snapshots.append(
+            (core.copy(), q.copy(), stv.copy(), pspace.copy(), lastres.copy(), slots.copy())
+        )
+    return snapshots
+
+
+def _assert_same(program, positions, starter, nwar, chunks):
+    fast = _run(program, positions, starter, nwar, chunks, traced=False)
+    slow = _run(program, positions, starter, nwar, chunks, traced=True)
+    for k, (a, b) in enumerate(zip(fast, slow, strict=True)):
+        for name, x, y in zip(
+            ("core", "queues", "state", "pspace", "last", "slots"), a, b, strict=True
+        ):
+            assert np.array_equal(x, y), f"{name} differs after call {k + 1}"
+
+
+hot_row = st.sampled_from(HOT).flatmap(
+    lambda spec: st.tuples(
+        st.just(spec[0]), st.just(spec[1]), st.integers(0, CORE - 1),
+        st.just(spec[2]), st.integers(0, CORE - 1),
+    )
+)  # fmt: skip
+any_row = st.tuples(
+    st.integers(0, 8 * (STP + 1) - 1), st.integers(0, 7), st.integers(0, CORE - 1),
+    st.integers(0, 7), st.integers(0, CORE - 1),
+)  # fmt: skip
+rows = st.lists(st.one_of(hot_row, hot_row, any_row), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(rows, min_size=2, max_size=3),
+    st.data(),
+)
+def test_hot_and_generic_paths_agree_on_random_programs(codes, data):
+    nwar = len(codes)
+    warriors = [_warrior(c, data.draw(st.integers(0, len(c) - 1), label="start")) for c in codes]
+    program = Program.from_warriors(warriors, CORE)
+    positions = [0] + [data.draw(st.integers(0, CORE - 1)) for _ in range(nwar - 1)]
+    starter = data.draw(st.integers(0, nwar - 1))
+    chunks = data.draw(st.lists(st.integers(1, 40), min_size=1, max_size=6))
+    _assert_same(program, positions, starter, nwar, chunks)
+
+
+def test_every_hot_instruction_runs_the_same_on_both_paths():
+    rng = np.random.default_rng(7)
+    for key, a_mode, b_mode in HOT:
+        for _ in range(5):
+            rows = [(key, a_mode, int(rng.integers(CORE)), b_mode, int(rng.integers(CORE)))]
+            rows += [
+                (int(rng.integers(8 * LDP)), int(rng.integers(8)), int(rng.integers(CORE)),
+                 int(rng.integers(8)), int(rng.integers(CORE)))
+                for _ in range(3)
+            ]  # fmt: skip
+            warriors = [_warrior(rows, 0), _warrior(rows[::-1], 0)]
+            program = Program.from_warriors(warriors, CORE)
+            _assert_same(program, [0, int(rng.integers(CORE))], 0, 2, [1, 3, 30, 60])
+
+
+def test_handler_numbers_follow_the_hot_list():
+    words = np.array([k | a << MODE_SHIFT_A | b << MODE_SHIFT_B for k, a, b in HOT])
+    assert list(handlers(words)) == list(range(1, len(HOT) + 1))
+    assert len(set(HOT_TEXT)) == len(HOT_TEXT)
+    # a word that is not hot goes the generic way
+    assert handlers(np.array([7 | 1 << MODE_SHIFT_A]))[0] == 0
+
+
+def test_round_loop_has_one_branch_per_hot_instruction_in_order():
+    """handler == i + 1 must run HOT[i]: read the ladder from the kernel's source."""
+    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    pairs = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
+            test = node.test
+            if isinstance(test.left, ast.Name) and test.left.id == "handler":
+                number = test.comparators[0]
+                if isinstance(number, ast.Constant) and number.value != 0:
+                    used = {
+                        n.slice.value
+                        for n in ast.walk(ast.Module(body=node.body, type_ignores=[]))
+                        if isinstance(n, ast.Subscript)
+                        and isinstance(n.value, ast.Name)
+                        and n.value.id == "HOT"
+                    }
+                    pairs.append((number.value, used))
+    assert [n for n, _ in pairs] == list(range(1, len(HOT)))  # the last one is the else
+    assert all(used == {n - 1} for n, used in pairs)
+
+
+def test_mov_i_carries_the_handler_number_with_the_word():
+    """After a battle, every cell's handler slot matches its instruction word."""
+    rows = [(6, 1, 0, 1, 1)]  # MOV.I $0, $1 (an imp): copies itself everywhere
+    other = [(96 + 4, 1, 5, 1, 7), (6, 2, 3, 4, 2), (11 * 8 + 1, 1, 0, 1, 0)]
+    program = Program.from_warriors([_warrior(rows, 0), _warrior(other, 2)], CORE)
+    (core, *_), *_ = _run(program, [0, 30], 0, 2, [500], traced=False)
+    cells = core.reshape(-1, CELL)
+    assert np.array_equal(cells[:, HANDLER], handlers(cells[:, INS]))
+    assert (cells[:, INS] == 6 | 1 << MODE_SHIFT_A | 1 << MODE_SHIFT_B).sum() > 10
