@@ -1,6 +1,6 @@
 """MIPS benchmark: plays golden/bench_fights.json, checks every result, reports speed.
 
-    python bench/mips.py [--runs 5] [--threads N] [--shared PATH]
+    python bench/mips.py [--runs 5] [--threads N] [--shared PATH] [--pmars PATH]
 
 Each of the 30 fights is 200 rounds of two human warriors at the standard '94 settings,
 with pMARS's exact instruction count. A run plays all fights; it fails loudly if any
@@ -8,6 +8,12 @@ fight's wins, losses, ties or instruction count differ from pMARS. MIPS is the t
 instruction count (406,759,365) divided by the wall time of a run, in millions; the
 median of several runs is printed, first on one core, then on all cores (fights spread
 over a pool of threads; the kernels release the GIL).
+
+``--pmars PATH`` times a pMARS binary on the same fights in the same process, run for run
+(ours on one core, then pMARS, so both see the same load on a shared machine). Each
+pMARS result line must match the golden data. pMARS is timed per fight as a process
+(``-b -r 200 -F pos``); its start-up and parsing, measured with ``-r 1 -c 1``, is taken
+off, which only flatters pMARS. The anchor of the issue is the ratio of the two medians.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -61,6 +68,35 @@ def play_fight(settings, fight):
     return res.instructions
 
 
+def _pmars_command(exe: str, settings, fight: dict, rounds: int, cycles: int) -> list[str]:
+    return [
+        exe, "-b", "-r", str(rounds), "-F", str(fight["F"]),
+        "-s", str(settings.core_size), "-c", str(cycles), "-p", str(settings.max_processes),
+        "-l", str(settings.max_length), "-d", str(settings.min_distance),
+        fight["a"], fight["b"],
+    ]  # fmt: skip
+
+
+def pmars_once(exe: str, settings, fights, corpus: Path) -> tuple[float, float]:
+    """(seconds for all fights, seconds of start-up and parsing) of one pMARS pass."""
+    total = startup = 0.0
+    for _, _, f in fights:
+        for rounds, cycles, check in ((f["rounds"], settings.max_cycles, True), (1, 1, False)):
+            cmd = _pmars_command(exe, settings, f, rounds, cycles)
+            t0 = time.perf_counter()
+            out = subprocess.run(cmd, cwd=corpus, capture_output=True, text=True).stdout
+            seconds = time.perf_counter() - t0
+            if check:
+                total += seconds
+                want = f"Results: {f['A_wins']} {f['B_wins']} {f['ties']}"
+                got = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+                if got != want:
+                    raise SystemExit(f"pMARS {f['a']} vs {f['b']}: {got!r}, golden {want!r}")
+            else:
+                startup += seconds
+    return total, startup
+
+
 def run_once(settings, fights, threads: int) -> tuple[float, float, int]:
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -80,6 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=available_threads())
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--single-only", action="store_true")
+    parser.add_argument("--pmars", help="a pMARS binary to time on the same fights")
     args = parser.parse_args(argv)
 
     settings, fights, expected = load_fights(args.shared)
@@ -90,6 +127,8 @@ def main(argv=None) -> int:
     modes = [("1 core", 1)]
     if not args.single_only and args.threads > 1:
         modes.append((f"{args.threads} cores", args.threads))
+    corpus = args.shared / "corpus" / "human"
+    pmars_rates: list[float] = []
     for label, threads in modes:
         rates = []
         cpu_rates = []
@@ -99,12 +138,24 @@ def main(argv=None) -> int:
                 raise SystemExit(f"total instructions {total} != {expected}")
             rates.append(total / seconds / 1e6)
             cpu_rates.append(total / cpu / 1e6 * threads)
+            if args.pmars and threads == 1:
+                pm_seconds, pm_startup = pmars_once(args.pmars, settings, fights, corpus)
+                pmars_rates.append(expected / (pm_seconds - pm_startup) / 1e6)
         print(
             f"{label}: median {statistics.median(rates):.1f} MIPS wall-clock "
             f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); "
             f"{statistics.median(cpu_rates):.1f} MIPS by CPU time x threads; "
             f"{expected} instructions, 30 fights x 200 rounds, all results exact"
         )
+        if pmars_rates and threads == 1:
+            ours, theirs = statistics.median(rates), statistics.median(pmars_rates)
+            per_run = [a / b for a, b in zip(rates, pmars_rates, strict=True)]
+            print(
+                f"pMARS ({args.pmars}), same runs: median {theirs:.1f} MIPS "
+                f"(runs: {', '.join(f'{r:.1f}' for r in pmars_rates)}; start-up taken off); "
+                f"arena on 1 core = {ours / theirs:.2f}x pMARS "
+                f"(per run: {', '.join(f'{r:.2f}' for r in per_run)})"
+            )
     return 0
 
 

@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from arena.mars import kernel
 from arena.mars.hot import HOT, HOT_TEXT, handlers
 from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
-from arena.mars.layout import CELL, HANDLER, INS, MODE_SHIFT_A, MODE_SHIFT_B, Program
+from arena.mars.layout import (
+    CELL,
+    CORE_DTYPE,
+    HANDLER,
+    INS,
+    MODE_SHIFT_A,
+    MODE_SHIFT_B,
+    QUEUE_DTYPE,
+    Program,
+)
 from arena.redcode.model import LDP, STP, Warrior
 
 CORE = 61  # small and prime: warriors hit each other and wrap around often
@@ -36,8 +45,8 @@ def _warrior(rows: list[tuple[int, int, int, int, int]], start: int) -> Warrior:
 
 
 def _state(program: Program, positions, starter: int, nwar: int):
-    core = np.zeros(CORE * CELL, dtype=np.int32)
-    q = np.zeros(nwar * (MAXPROC + kernel.QB), dtype=np.int32)
+    core = np.zeros(CORE * CELL, dtype=CORE_DTYPE)
+    q = np.zeros(nwar * (MAXPROC + kernel.QB), dtype=QUEUE_DTYPE)
     stv = np.zeros(ST_SIZE, dtype=np.int64)
     load_round(core, q, stv, CORE, MAXPROC, 200, program.ins, program.handler, program.a,
                program.b, program.offsets, program.starts, np.array(positions), starter)  # fmt: skip

@@ -95,7 +95,7 @@ class Frame:
     owner: np.ndarray  # int8 per cell, NO_OWNER when untouched
     act: np.ndarray  # uint8 per cell, ACT_*
     fresh: np.ndarray  # bool per cell: touched since the previous frame
-    core: np.ndarray  # int32, CELL slots per cell
+    core: np.ndarray  # CELL slots per cell (arena.mars.layout)
     queues: tuple[tuple[int, ...], ...]  # every task's PC per warrior, head first
     pspace: tuple[np.ndarray, ...]  # each warrior's P-space as it would read it
     scores: tuple[tuple[int, int, int], ...]  # (wins, losses, ties) per warrior

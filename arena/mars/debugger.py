@@ -37,7 +37,18 @@ from arena.mars.kernel import (
     load_round,
     run_round,
 )
-from arena.mars.layout import AV, BV, CELL, EMPTY_INS, INS, Program, format_cell, unpack_ins
+from arena.mars.layout import (
+    AV,
+    BV,
+    CELL,
+    CORE_DTYPE,
+    EMPTY_INS,
+    INS,
+    QUEUE_DTYPE,
+    Program,
+    format_cell,
+    unpack_ins,
+)
 from arena.redcode.model import (
     ADD,
     DIV,
@@ -118,10 +129,10 @@ class Debugger:
         s = settings.core_size
         t = settings.max_processes
         self.n = n
-        self._core = np.zeros(s * CELL, dtype=np.int32)
+        self._core = np.zeros(s * CELL, dtype=CORE_DTYPE)
         self.core = self._core  # flat cells, see arena.mars.layout
         self._stride = t + QB
-        self.q = np.zeros(n * self._stride, dtype=np.int32)  # per-warrior regions
+        self.q = np.zeros(n * self._stride, dtype=QUEUE_DTYPE)  # per-warrior regions
         self.st = np.zeros(ST_SIZE, dtype=np.int64)
         self.slots = np.zeros((n, 2 * n - 1), dtype=np.int64)
         self.pspace = pspace or PSpace.for_warriors(self.warriors, s, settings.pspace)

@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from arena.mars.hot import EMPTY_HANDLER, HOT
-from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS
+from arena.mars.layout import AV, BV, CELL, CORE_DTYPE, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE
 from arena.mars.semantics import (
     DIES,
     QB,
@@ -616,9 +616,9 @@ def play_rounds(
     """
     nrounds = positions.shape[0]
     nwar = positions.shape[1]
-    core = np.zeros(s * CELL, dtype=np.int32)
+    core = np.zeros(s * CELL, dtype=CORE_DTYPE)
     stride = maxproc + QB
-    q = np.zeros(nwar * stride, dtype=np.int32)
+    q = np.zeros(nwar * stride, dtype=QUEUE_DTYPE)
     st = np.zeros(ST_SIZE, dtype=np.int64)
     width = nwar + 1
     alive_cycles = np.zeros(nwar * width, dtype=np.int64)

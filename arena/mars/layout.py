@@ -1,6 +1,6 @@
 """How the engine lays out a core cell and a battle's warriors in flat arrays.
 
-A core cell is four consecutive int32 slots of one flat array ``core``:
+A core cell is four consecutive uint32 slots of one flat array ``core``:
 
 * ``core[4*i + INS]``: the instruction word ``key | a_mode << 8 | b_mode << 11``, where
   ``key = opcode * 8 + modifier`` is the number the execute ladder dispatches on (pMARS
@@ -25,7 +25,12 @@ import numpy as np
 
 from arena.redcode.model import DAT, DIRECT, LDP, M_F, MODES, MODIFIERS, OPCODES, Warrior
 
-CELL = 4  # int32 slots per core cell
+CELL = 4  # slots per core cell
+# Every value the engine stores is non-negative (numbers are kept in 0..s-1), so the core
+# and the queues are unsigned: widening a uint32 load to 64 bits is free, which measured
+# ~15% faster than int32 (whose loads must be sign-extended).
+CORE_DTYPE = np.uint32
+QUEUE_DTYPE = np.uint32
 INS, AV, BV, HANDLER = 0, 1, 2, 3
 MODE_SHIFT_A = 8
 MODE_SHIFT_B = 11
@@ -59,10 +64,10 @@ class Program:
     ``starts[i]`` is its ORG offset. Values are reduced modulo ``core_size``.
     """
 
-    ins: np.ndarray  # int32
-    handler: np.ndarray  # int32, see arena.mars.hot
-    a: np.ndarray  # int32
-    b: np.ndarray  # int32
+    ins: np.ndarray  # CORE_DTYPE
+    handler: np.ndarray  # CORE_DTYPE, see arena.mars.hot
+    a: np.ndarray  # CORE_DTYPE
+    b: np.ndarray  # CORE_DTYPE
     offsets: np.ndarray  # int64, length n+1
     starts: np.ndarray  # int64
     core_size: int
@@ -88,19 +93,19 @@ class Program:
                 + (w.a_mode.astype(np.int32) << MODE_SHIFT_A)
                 + (w.b_mode.astype(np.int32) << MODE_SHIFT_B)
             )
-            ins.append(word)
-            avs.append(np.mod(w.a_value.astype(np.int64), core_size).astype(np.int32))
-            bvs.append(np.mod(w.b_value.astype(np.int64), core_size).astype(np.int32))
+            ins.append(word.astype(CORE_DTYPE))
+            avs.append(np.mod(w.a_value.astype(np.int64), core_size).astype(CORE_DTYPE))
+            bvs.append(np.mod(w.b_value.astype(np.int64), core_size).astype(CORE_DTYPE))
             offsets.append(offsets[-1] + len(w))
             starts.append(int(w.start))
             uses_ldp = uses_ldp or bool(np.any(op == LDP))
         from arena.mars.hot import handlers  # hot builds on this module's encoding
 
-        empty = np.zeros(0, dtype=np.int32)
+        empty = np.zeros(0, dtype=CORE_DTYPE)
         words = np.concatenate(ins) if ins else empty
         return cls(
             ins=words,
-            handler=handlers(words).astype(np.int32),
+            handler=handlers(words).astype(CORE_DTYPE),
             a=np.concatenate(avs) if avs else empty,
             b=np.concatenate(bvs) if bvs else empty,
             offsets=np.array(offsets, dtype=np.int64),

@@ -78,7 +78,7 @@ U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparoun
 DIES = -1
 QUEUED = -2
 
-# Each warrior owns a region of ``QB + maxproc`` int32 slots in the queue array ``q``:
+# Each warrior owns a region of ``QB + maxproc`` slots in the queue array ``q``:
 # its queue head, tail, process count, the region offset of the next living warrior in
 # the ring, its own index, then (from slot QB) the ring buffer of queued addresses.
 WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT, WQ_INDEX = range(5)
