@@ -19,8 +19,16 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Commands that only play battles: they skip numba's scipy BLAS probe (see fast_start).
+BATTLE_ONLY = frozenset({"battle", "hill", "bench"})
+
+
 def load_command(name: str) -> click.Command:
     module, _, attribute = COMMANDS[name].partition(":")
+    if name in BATTLE_ONLY:
+        from arena.commands.fast_start import skip_numba_blas_probe
+
+        skip_numba_blas_probe()
     return getattr(importlib.import_module(module), attribute)
 
 
