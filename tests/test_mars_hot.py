@@ -3,7 +3,8 @@
 The round loop runs the instructions of ``arena.mars.hot`` through code compiled for each
 (handler number -> constant opcode, modifier and modes) and everything else, and every
 traced step, through run-time decoding. Both must leave the same core, queues, P-space and
-budget after every call, for any program.
+budget after every call, for any program; and so must the two core layouts (16-bit slots
+for cores of up to 65536 cells, 32-bit above).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from arena.mars.hot import HOT, HOT_TEXT, handlers
 from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
 from arena.mars.layout import (
     CELL,
-    CORE_DTYPE,
     HANDLER,
     INS,
     MODE_SHIFT_A,
     MODE_SHIFT_B,
     QUEUE_DTYPE,
     Program,
+    new_core,
 )
 from arena.redcode.model import LDP, STP, Warrior
 
@@ -44,8 +45,8 @@ def _warrior(rows: list[tuple[int, int, int, int, int]], start: int) -> Warrior:
     )
 
 
-def _state(program: Program, positions, starter: int, nwar: int):
-    core = np.zeros(CORE * CELL, dtype=CORE_DTYPE)
+def _state(program: Program, positions, starter: int, nwar: int, dtype=None):
+    core = new_core(CORE, dtype)
     q = np.zeros(nwar * (MAXPROC + kernel.QB), dtype=QUEUE_DTYPE)
     stv = np.zeros(ST_SIZE, dtype=np.int64)
     load_round(core, q, stv, CORE, MAXPROC, 200, program.ins, program.handler, program.a,
@@ -54,8 +55,8 @@ def _state(program: Program, positions, starter: int, nwar: int):
     return core, q, stv, pspace
 
 
-def _run(program, positions, starter, nwar, chunks, traced: bool):
-    core, q, stv, pspace = _state(program, positions, starter, nwar)
+def _run(program, positions, starter, nwar, chunks, traced: bool, dtype=None):
+    core, q, stv, pspace = _state(program, positions, starter, nwar, dtype)
     pidx = np.arange(nwar, dtype=np.int64)
     lastres = np.full(nwar, CORE - 1, dtype=np.int64)
     slots = np.zeros((nwar, 2 * nwar - 1), dtype=np.int64)
@@ -71,9 +72,12 @@ def _run(program, positions, starter, nwar, chunks, traced: bool):
 
 
 def _assert_same(program, positions, starter, nwar, chunks):
+    """Hot vs generic path, and the 16-bit core layout vs the 32-bit one."""
     fast = _run(program, positions, starter, nwar, chunks, traced=False)
     slow = _run(program, positions, starter, nwar, chunks, traced=True)
-    for k, (a, b) in enumerate(zip(fast, slow, strict=True)):
+    wide = _run(program, positions, starter, nwar, chunks, traced=False, dtype=np.uint32)
+    for k, (a, b, c) in enumerate(zip(fast, slow, wide, strict=True)):
+        assert all(np.array_equal(x, y) for x, y in zip(a, c, strict=True)), "layouts differ"
         for name, x, y in zip(
             ("core", "queues", "state", "pspace", "last", "slots"), a, b, strict=True
         ):
@@ -162,3 +166,28 @@ def test_mov_i_carries_the_handler_number_with_the_word():
     cells = core.reshape(-1, CELL)
     assert np.array_equal(cells[:, HANDLER], handlers(cells[:, INS]))
     assert (cells[:, INS] == 6 | 1 << MODE_SHIFT_A | 1 << MODE_SHIFT_B).sum() > 10
+
+
+def test_a_core_too_big_for_16_bit_cells_plays_like_the_debugger():
+    """Core 70000: the 32-bit layout, hot path (batch) against generic path (traced)."""
+    from arena.battle import place, play
+    from arena.mars.debugger import Debugger
+    from arena.redcode import assemble
+    from arena.settings import Settings
+
+    big = Settings(core_size=70000, max_cycles=3000, max_processes=64, min_distance=100)
+    bomber = assemble("add #4, 3\nmov 2, @2\njmp -2\ndat #0, #0\n", big).warrior
+    paper = assemble("spl 0\nmov -1, 999\njmp -2\n", big).warrior
+    placement = place(2, 3, big, 12345)
+    result = play([bomber, paper], big, rounds=3, seed=12345)
+    dbg = Debugger([bomber, paper], big, placement.positions, placement.starters)
+    steps = []
+    for r in range(1, 4):
+        dbg.start_round(r)
+        n = 0
+        while not dbg.round_over:  # traced: the generic path
+            n += len(dbg.step_rows(5000))
+        steps.append(n)
+    assert dbg.core.dtype == np.uint32
+    assert steps == [int(x) for x in result.steps]
+    assert sum(steps) == result.instructions

@@ -41,12 +41,12 @@ from arena.mars.layout import (
     AV,
     BV,
     CELL,
-    CORE_DTYPE,
     EMPTY_INS,
     INS,
     QUEUE_DTYPE,
     Program,
     format_cell,
+    new_core,
     unpack_ins,
 )
 from arena.redcode.model import (
@@ -129,7 +129,7 @@ class Debugger:
         s = settings.core_size
         t = settings.max_processes
         self.n = n
-        self._core = np.zeros(s * CELL, dtype=CORE_DTYPE)
+        self._core = new_core(s)
         self.core = self._core  # flat cells, see arena.mars.layout
         self._stride = t + QB
         self.q = np.zeros(n * self._stride, dtype=QUEUE_DTYPE)  # per-warrior regions

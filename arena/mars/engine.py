@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from arena.mars.kernel import play_rounds
-from arena.mars.layout import Program
+from arena.mars.layout import Program, new_core
 from arena.redcode.model import Warrior
 
 
@@ -147,6 +147,7 @@ def run_rounds(
 
     def play(lo: int, hi: int, ps: PSpace, slot_out: np.ndarray) -> None:
         play_rounds(
+            new_core(s),
             program.ins,
             program.handler,
             program.a,

@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from arena.mars.hot import EMPTY_HANDLER, HOT
-from arena.mars.layout import AV, BV, CELL, CORE_DTYPE, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE
+from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE
 from arena.mars.semantics import (
     DIES,
     QB,
@@ -587,6 +587,7 @@ def finish_round(q, stride, st, slots, lastres):
 
 @njit(cache=True, nogil=True, boundscheck=False)
 def play_rounds(
+    core,
     ins,
     handler,
     a,
@@ -610,13 +611,12 @@ def play_rounds(
 ):
     """Play one round per row of ``positions`` (warrior load addresses) in one call.
 
-    Fills ``steps_out[r]`` (instructions executed), ``tasks_out[r, w]`` (processes at the
+    ``core`` is scratch space for the rounds (``arena.mars.layout.new_core``). Fills ``steps_out[r]`` (instructions executed), ``tasks_out[r, w]`` (processes at the
     end) and accumulates ``slots``. ``drq_out``: None, or ``(score, spawned, coverage)``
     arrays of shape ``[R, N]`` for the Digital Red Queen metrics of each round.
     """
     nrounds = positions.shape[0]
     nwar = positions.shape[1]
-    core = np.zeros(s * CELL, dtype=CORE_DTYPE)
     stride = maxproc + QB
     q = np.zeros(nwar * stride, dtype=QUEUE_DTYPE)
     st = np.zeros(ST_SIZE, dtype=np.int64)
