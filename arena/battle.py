@@ -305,13 +305,15 @@ def play(
     drq: bool = False,
     threads: int | None = 1,
     pspace: PSpace | None = None,
+    stop_certain_ties: bool = True,
 ) -> BattleResult:
     """One pMARS run: ``settings.rounds`` rounds (or ``rounds``) of these warriors.
 
     ``fixed_position`` is ``-F``, ``checksum_seed`` is ``-f``, ``permutate`` is ``-P``;
     without either seed option, ``seed`` (or the clock) gives seed₀. ``threads=None``
     uses every core. ``drq=True`` plays the rounds by the Digital Red Queen rules and fills
-    the ``drq_*`` arrays (see ``arena.scoring``).
+    the ``drq_*`` arrays (see ``arena.scoring``). ``stop_certain_ties=False`` plays every
+    instruction of rounds that only imps are left in (same results; for benchmarks).
     """
     warriors = list(warriors)
     n = len(warriors)
@@ -348,6 +350,7 @@ def play(
         write_limit=settings.write_limit,
         drq=drq,
         threads=threads,
+        stop_certain_ties=stop_certain_ties,
     )
     seconds = time.perf_counter() - t0
     starts = (placement.positions + program.starts[None, :]) % s

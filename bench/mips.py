@@ -7,7 +7,9 @@ with pMARS's exact instruction count. A run plays all fights; it fails loudly if
 fight's wins, losses, ties or instruction count differ from pMARS. MIPS is the total
 instruction count (406,759,365) divided by the wall time of a run, in millions; the
 median of several runs is printed, first on one core, then on all cores (fights spread
-over a pool of threads; the kernels release the GIL).
+over a pool of threads; the kernels release the GIL). Each is measured twice: running
+every instruction, and (arena's default) stopping a round once only imps are left, a
+certain tie whose remaining instructions are then counted, not run.
 
 ``--pmars PATH`` times a pMARS binary on the same fights in the same process, run for run
 (ours on one core, then pMARS, so both see the same load on a shared machine). Each
@@ -58,9 +60,16 @@ def load_fights(shared: Path):
     return settings, fights, data["total_instructions"]
 
 
-def play_fight(settings, fight):
+def play_fight(settings, fight, stop_certain_ties: bool = True):
     a, b, f = fight
-    res = play([a, b], settings, rounds=f["rounds"], fixed_position=f["F"], threads=1)
+    res = play(
+        [a, b],
+        settings,
+        rounds=f["rounds"],
+        fixed_position=f["F"],
+        threads=1,
+        stop_certain_ties=stop_certain_ties,
+    )
     got = (res.wins()[0], res.wins()[1], res.ties()[0], res.instructions)
     want = (f["A_wins"], f["B_wins"], f["ties"], f["instructions"])
     if got != want:
@@ -97,16 +106,16 @@ def pmars_once(exe: str, settings, fights, corpus: Path) -> tuple[float, float]:
     return total, startup
 
 
-def run_once(settings, fights, threads: int) -> tuple[float, float, int]:
+def run_once(settings, fights, threads: int, stop: bool) -> tuple[float, float, int]:
     t0 = time.perf_counter()
     c0 = time.process_time()
     if threads == 1:
-        total = sum(play_fight(settings, f) for f in fights)
+        total = sum(play_fight(settings, f, stop) for f in fights)
     else:
         # longest fights first, so the pool ends evenly
         order = sorted(fights, key=lambda f: -f[2]["instructions"])
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            total = sum(pool.map(lambda f: play_fight(settings, f), order))
+            total = sum(pool.map(lambda f: play_fight(settings, f, stop), order))
     return time.perf_counter() - t0, time.process_time() - c0, total
 
 
@@ -127,35 +136,43 @@ def main(argv=None) -> int:
     modes = [("1 core", 1)]
     if not args.single_only and args.threads > 1:
         modes.append((f"{args.threads} cores", args.threads))
+    # every instruction interpreted, then with rounds stopped once only imps are left
+    variants = [("every instruction run", False), ("certain ties stopped", True)]
     corpus = args.shared / "corpus" / "human"
-    pmars_rates: list[float] = []
     for label, threads in modes:
-        rates = []
-        cpu_rates = []
+        rates: dict[bool, list[float]] = {False: [], True: []}
+        cpu_rates: dict[bool, list[float]] = {False: [], True: []}
+        pmars_rates: list[float] = []
         for _ in range(args.runs):
-            seconds, cpu, total = run_once(settings, fights, threads)
-            if total != expected:
-                raise SystemExit(f"total instructions {total} != {expected}")
-            rates.append(total / seconds / 1e6)
-            cpu_rates.append(total / cpu / 1e6 * threads)
+            for _, stop in variants:
+                seconds, cpu, total = run_once(settings, fights, threads, stop)
+                if total != expected:
+                    raise SystemExit(f"total instructions {total} != {expected}")
+                rates[stop].append(total / seconds / 1e6)
+                cpu_rates[stop].append(total / cpu / 1e6 * threads)
             if args.pmars and threads == 1:
                 pm_seconds, pm_startup = pmars_once(args.pmars, settings, fights, corpus)
                 pmars_rates.append(expected / (pm_seconds - pm_startup) / 1e6)
-        print(
-            f"{label}: median {statistics.median(rates):.1f} MIPS wall-clock "
-            f"(runs: {', '.join(f'{r:.1f}' for r in rates)}); "
-            f"{statistics.median(cpu_rates):.1f} MIPS by CPU time x threads; "
-            f"{expected} instructions, 30 fights x 200 rounds, all results exact"
-        )
-        if pmars_rates and threads == 1:
-            ours, theirs = statistics.median(rates), statistics.median(pmars_rates)
-            per_run = [a / b for a, b in zip(rates, pmars_rates, strict=True)]
+        for name, stop in variants:
+            print(
+                f"{label}, {name}: median {statistics.median(rates[stop]):.1f} MIPS "
+                f"wall-clock (runs: {', '.join(f'{r:.1f}' for r in rates[stop])}); "
+                f"{statistics.median(cpu_rates[stop]):.1f} MIPS by CPU time x threads"
+            )
+        if pmars_rates:
+            theirs = statistics.median(pmars_rates)
             print(
                 f"pMARS ({args.pmars}), same runs: median {theirs:.1f} MIPS "
-                f"(runs: {', '.join(f'{r:.1f}' for r in pmars_rates)}; start-up taken off); "
-                f"arena on 1 core = {ours / theirs:.2f}x pMARS "
-                f"(per run: {', '.join(f'{r:.2f}' for r in per_run)})"
+                f"(runs: {', '.join(f'{r:.1f}' for r in pmars_rates)}; start-up taken off)"
             )
+            for name, stop in variants:
+                per_run = [a / b for a, b in zip(rates[stop], pmars_rates, strict=True)]
+                print(
+                    f"  arena on 1 core, {name} = "
+                    f"{statistics.median(rates[stop]) / theirs:.2f}x pMARS "
+                    f"(per run: {', '.join(f'{r:.2f}' for r in per_run)})"
+                )
+    print(f"{expected} instructions, 30 fights x 200 rounds, every result exact")
     return 0
 
 

@@ -116,8 +116,13 @@ def run_rounds(
     write_limit: int | None = None,
     drq: bool = False,
     threads: int = 1,
+    stop_certain_ties: bool = True,
 ) -> RoundsResult:
     """Play ``len(positions)`` rounds; ``positions[r, w]`` is warrior w's load address.
+
+    ``stop_certain_ties`` ends a round early once only imps are left
+    (``arena.mars.kernel.only_imps_left``); results and instruction counts are the same
+    either way, so it is off only to measure the interpreter itself.
 
     With ``threads > 1`` the rounds are split into contiguous chunks played at once on
     separate threads (the kernels release the GIL). That is only done when no warrior
@@ -168,6 +173,7 @@ def run_rounds(
             tasks[lo:hi],
             rw,
             None if drq_arrays is None else tuple(x[lo:hi] for x in drq_arrays),
+            stop_certain_ties,
         )
 
     threads = max(1, min(int(threads), rounds))

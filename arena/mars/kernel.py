@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from arena.mars.hot import EMPTY_HANDLER, HOT
-from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE
+from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE, pack_ins
 from arena.mars.semantics import (
     DIES,
     QB,
@@ -36,6 +36,7 @@ from arena.mars.semantics import (
     operand,
     operands_limited,
 )
+from arena.redcode.model import DIRECT, IMMEDIATE, M_I, MOV
 
 __all__ = [
     "QB",
@@ -66,6 +67,13 @@ TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A, TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B = r
 TR_COLS = 9
 
 _MAX_STEPS = np.int64(1) << 62
+# pMARS rounds run in slices of this many instructions, and between slices the batch
+# kernel looks for a certain tie (``only_imps_left``).
+TIE_CHECK_STEPS = 1 << 14
+# MOV.I $0, $1 and MOV.I #x, $1: the instruction words of an imp that copies itself one
+# cell ahead and then executes that copy.
+IMP_DIRECT = pack_ins(MOV, M_I, DIRECT, DIRECT)
+IMP_IMMEDIATE = pack_ins(MOV, M_I, IMMEDIATE, DIRECT)
 
 
 @njit(cache=True, nogil=True)
@@ -570,6 +578,36 @@ def load_round(
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
+def only_imps_left(core, q, stride, nwar, maxproc):
+    """True when every process of every living warrior is on an imp (``IMP_*`` above).
+
+    Then no process can ever die, spawn or execute anything else: each imp writes an
+    exact copy of itself one cell ahead and moves onto it, and every write in the core is
+    such a copy, so every queued address keeps holding an imp. The round is a certain
+    tie that lasts exactly as many more instructions as the budget has left (exhaust-ma
+    and exMARS stop such rounds early too). Without read/write limits only: a write
+    limit of 1 folds the copy back onto the imp itself.
+    """
+    for w in range(nwar):
+        r = w * stride
+        h = np.int64(q[r + WQ_HEAD])
+        for _ in range(q[r + WQ_COUNT]):
+            c = np.int64(q[r + QB + h]) * CELL
+            h += 1
+            if h == maxproc:
+                h = 0
+            word = core[c + INS]
+            if core[c + BV] != 1:
+                return False
+            if word == IMP_DIRECT:
+                if core[c + AV] != 0:
+                    return False
+            elif word != IMP_IMMEDIATE:
+                return False
+    return True
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
 def finish_round(q, stride, st, slots, lastres):
     """Credit the survivors of a finished round and set each warrior's last result.
 
@@ -608,12 +646,15 @@ def play_rounds(
     tasks_out,
     rw,
     drq_out,
+    stop_certain_ties,
 ):
     """Play one round per row of ``positions`` (warrior load addresses) in one call.
 
     ``core`` is scratch space for the rounds (``arena.mars.layout.new_core``). Fills ``steps_out[r]`` (instructions executed), ``tasks_out[r, w]`` (processes at the
     end) and accumulates ``slots``. ``drq_out``: None, or ``(score, spawned, coverage)``
     arrays of shape ``[R, N]`` for the Digital Red Queen metrics of each round.
+    ``stop_certain_ties``: end a pMARS round (no limits) as soon as ``only_imps_left``,
+    counting the instructions it would still have run. Every result is the same.
     """
     nrounds = positions.shape[0]
     nwar = positions.shape[1]
@@ -644,23 +685,33 @@ def play_rounds(
             starters[r],
         )
         if drq_out is None:
-            run_round(
-                core,
-                q,
-                st,
-                s,
-                maxproc,
-                nwar,
-                _MAX_STEPS,
-                pspace,
-                psize,
-                pidx,
-                lastres,
-                slots,
-                rw,
-                None,
-                None,
-            )
+            watch = stop_certain_ties and rw is None
+            budget = TIE_CHECK_STEPS if watch else _MAX_STEPS
+            while True:
+                run_round(
+                    core,
+                    q,
+                    st,
+                    s,
+                    maxproc,
+                    nwar,
+                    budget,
+                    pspace,
+                    psize,
+                    pidx,
+                    lastres,
+                    slots,
+                    rw,
+                    None,
+                    None,
+                )
+                if st[ST_DONE] != 0:
+                    break
+                if watch and st[ST_CYCLE] > 0 and only_imps_left(core, q, stride, nwar, maxproc):
+                    st[ST_STEPS] += st[ST_CYCLE]  # one instruction per unit of budget left
+                    st[ST_CYCLE] = 0
+                    st[ST_DONE] = 1
+                    break
         else:
             alive_cycles[:] = 0
             spawned[:] = 0
