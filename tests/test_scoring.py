@@ -123,3 +123,15 @@ def test_descriptor_bins():
     assert descriptor_bins(0, 0) == (0, 0)
     assert descriptor_bins(5, 150) == (1, 2)
     assert descriptor_bins(20000, 8000) == (5, 5)
+
+
+def test_drq_coverage_with_a_one_process_queue():
+    """With -p 1 every queued address still counts (the ring has a single slot)."""
+    one = Settings(core_size=800, max_cycles=300, max_processes=1, min_distance=100)
+    imp = asm("mov.i $0, $1\n")
+    spl = asm("spl 0\njmp -1\n")  # SPL with a full queue only continues
+    res = play([imp, spl], one, rounds=1, fixed_position=400, drq=True)
+    fit = drq_fitness(res)
+    assert fit.coverage == [301.0, 2.0]  # start + one new cell per cycle; spl, jmp, spl, ...
+    assert fit.spawned == [0.0, 0.0]
+    assert fit.score == pytest.approx([1.0, 1.0])

@@ -31,6 +31,7 @@ from arena.mars.semantics import (
     WQ_INDEX,
     WQ_NEXT,
     WQ_TAIL,
+    WQ_TURN,
     U,
     execute,
     operand,
@@ -94,32 +95,6 @@ def _steps_allowed(max_steps, executed, cycle, pmars_budget):
     return left
 
 
-@njit(cache=True, nogil=True)
-def _drq_cycle_end(drq, q, stride, nwar, alive, st):
-    """Book one finished DRQ cycle; True when the DRQ round is over."""
-    alive_cycles = drq[0]
-    spawned = drq[1]
-    prevn = drq[3]
-    limit = drq[4][0]
-    st[ST_DRQ_CYCLES] += 1
-    done_cycles = st[ST_DRQ_CYCLES]
-    width = nwar + 1
-    for i in range(nwar):
-        n = np.int64(q[i * stride + WQ_COUNT])
-        if n > 0:
-            alive_cycles[i * width + alive] += 1
-            if n > prevn[i]:
-                spawned[i] += n - prevn[i]
-        prevn[i] = n
-    if alive <= 1 or done_cycles >= limit:
-        if alive == 1 and done_cycles < limit:
-            for i in range(nwar):
-                if q[i * stride + WQ_COUNT] > 0:
-                    alive_cycles[i * width + 1] += limit - done_cycles
-        return True
-    return False
-
-
 # error_model="numpy": no ZeroDivisionError paths (every divisor is checked or s >= 1)
 @njit(cache=True, nogil=True, boundscheck=False, error_model="numpy")
 def run_round(
@@ -150,9 +125,14 @@ def run_round(
     ``rw``: None, or an int64 array ``[read_limit, write_limit]``.
     ``trace``: None, or an int64 array with ``TR_COLS`` columns and at least
     ``max_steps`` rows, filled with one row per executed instruction.
-    ``drq``: None, or a tuple ``(alive_cycles, spawned, coverage, prev_nprocs, cycles)``
-    that makes the round follow the Digital Red Queen rules (exactly ``cycles[0]``
-    cycles, no budget shrink; see ``arena.scoring``) and accumulates its metrics.
+    ``drq``: None, or a tuple ``(alive_cycles, spawned, coverage, totals, cycles)`` that
+    makes the round follow the Digital Red Queen rules (exactly ``cycles[0]`` cycles, no
+    budget shrink; see ``arena.scoring``) and accumulates its metrics: ``totals[k]``
+    counts the cycles completed with k warriors alive, and a warrior's row of
+    ``alive_cycles`` (``[N * (N+1)]``) is a copy of ``totals`` taken when it dies or the
+    round ends; ``spawned[w]`` counts its processes added by SPL (in a cycle a warrior
+    executes one instruction, so that is the sum of its process count's growth per
+    cycle); ``coverage[w * s + a]`` is 1 once address a was queued for it.
 
     Array indices are cast to unsigned so numba emits no negative-index wraparound.
     """
@@ -163,6 +143,10 @@ def run_round(
     alive = st[ST_ALIVE]
     cycle = st[ST_CYCLE]
     pmars_budget = drq is None
+    if drq is not None:
+        alive_cycles, spawned, cov, totals, limits = drq
+        limit = limits[0]
+        width = nwar + 1
     done = 0
     executed = 0
     # ``left`` counts down to the next stop, whichever comes first: this call's step
@@ -183,6 +167,7 @@ def run_round(
         bv = np.int64(core[U(c4 + BV)])
         if drq is not None:
             tail_before = np.int64(q[U(wo + WQ_TAIL)])
+            count_before = np.int64(q[U(wo + WQ_COUNT)])
 
         handler = 0
         if rw is None:
@@ -459,11 +444,17 @@ def run_round(
 
         if drq is not None:
             # every address queued for w counts towards its memory coverage
-            ti = tail_before
-            tend = q[U(wo + WQ_TAIL)]
-            cov = drq[2]
+            if nextpc >= 0:
+                queued = 1
+            elif nextpc == DIES:
+                queued = 0
+            else:  # SPL: the next instruction, and the new process if there was room
+                queued = 1 + np.int64(q[U(wo + WQ_COUNT)]) - count_before
             widx = np.int64(q[U(wo + WQ_INDEX)])
-            while ti != tend:
+            if queued == 2:
+                spawned[widx] += 1
+            ti = tail_before
+            for _ in range(queued):
                 cov[U(widx * s + q[U(wo + QB + ti)])] = 1
                 ti += 1
                 if ti == maxproc:
@@ -481,8 +472,12 @@ def run_round(
                 if pmars_budget:
                     cycle -= ran - 1  # every instruction before this one
                     cycle = cycle - 1 - _cdiv(cycle - 1, alive)
-                slots[q[U(cur + WQ_INDEX)], alive + nwar - 2] += 1
+                dead = np.int64(q[U(cur + WQ_INDEX)])
+                slots[dead, alive + nwar - 2] += 1
                 alive -= 1
+                if drq is not None:  # its alive-cycle counts stop here
+                    for k in range(width):
+                        alive_cycles[dead * width + k] = totals[k]
                 # unlink it: find the living warrior before it in the ring (rare)
                 prev = wo
                 while q[U(prev + WQ_NEXT)] != cur:
@@ -498,12 +493,19 @@ def run_round(
                         break
                 left = _steps_allowed(max_steps, executed, cycle, pmars_budget)
                 span = left
-        if drq is not None:
-            starter = st[ST_STARTER]
-            w_next = np.int64(q[U(wo + WQ_INDEX)])
-            w_cur = np.int64(q[U(cur + WQ_INDEX)])
-            boundary = alive < 2 or (w_next - starter) % nwar <= (w_cur - starter) % nwar
-            if boundary and _drq_cycle_end(drq, q, stride, nwar, alive, st):
+        # a DRQ cycle ends when the turn passes back to an earlier place in the turn order
+        if drq is not None and (alive < 2 or q[U(wo + WQ_TURN)] <= q[U(cur + WQ_TURN)]):
+            st[ST_DRQ_CYCLES] += 1
+            done_cycles = st[ST_DRQ_CYCLES]
+            totals[alive] += 1
+            if alive <= 1 or done_cycles >= limit:
+                # over: the survivors' counts are the totals; one left alone takes the rest
+                for i in range(nwar):
+                    if q[i * stride + WQ_COUNT] > 0:
+                        for k in range(width):
+                            alive_cycles[i * width + k] = totals[k]
+                        if alive == 1:
+                            alive_cycles[i * width + 1] += limit - done_cycles
                 done = 1
                 break
     ran = span - left
@@ -568,6 +570,7 @@ def load_round(
         q[r + WQ_COUNT] = 1
         q[r + WQ_NEXT] = (w + 1 if w + 1 < nwar else 0) * (maxproc + QB)
         q[r + WQ_INDEX] = w
+        q[r + WQ_TURN] = k
     st[ST_W] = starter
     st[ST_ALIVE] = nwar
     st[ST_CYCLE] = nwar * cycles
@@ -664,7 +667,7 @@ def play_rounds(
     width = nwar + 1
     alive_cycles = np.zeros(nwar * width, dtype=np.int64)
     spawned = np.zeros(nwar, dtype=np.int64)
-    prevn = np.zeros(nwar, dtype=np.int64)
+    totals = np.zeros(width, dtype=np.int64)
     limit = np.full(1, cycles, dtype=np.int64)
     cov = np.zeros(nwar * s if drq_out is not None else 1, dtype=np.uint8)
     for r in range(nrounds):
@@ -715,7 +718,7 @@ def play_rounds(
         else:
             alive_cycles[:] = 0
             spawned[:] = 0
-            prevn[:] = 1
+            totals[:] = 0
             cov[:] = 0
             for w in range(nwar):
                 cov[w * s + q[w * stride + QB]] = 1
@@ -734,7 +737,7 @@ def play_rounds(
                 slots,
                 rw,
                 None,
-                (alive_cycles, spawned, cov, prevn, limit),
+                (alive_cycles, spawned, cov, totals, limit),
             )
             score, spawned_out, coverage = drq_out
             for w in range(nwar):
