@@ -18,9 +18,13 @@ warriors left.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from numba import njit
 
+from arena.mars import hot, layout, semantics
+from arena.mars.cache_guard import guard_cache
 from arena.mars.hot import EMPTY_HANDLER, HOT
 from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE, pack_ins
 from arena.mars.semantics import (
@@ -37,6 +41,7 @@ from arena.mars.semantics import (
     operand,
     operands_limited,
 )
+from arena.redcode import model
 from arena.redcode.model import DIRECT, IMMEDIATE, M_I, MOV
 
 __all__ = [
@@ -754,3 +759,14 @@ def play_rounds(
         steps_out[r] = st[ST_STEPS]
         for w in range(nwar):
             tasks_out[r, w] = q[w * stride + WQ_COUNT]
+
+
+# numba checks only this file's timestamp; the kernel is also built from these modules
+_ENGINE_SOURCES = [
+    Path(__file__),
+    Path(semantics.__file__),
+    Path(hot.__file__),
+    Path(layout.__file__),
+    Path(model.__file__),
+]
+guard_cache(run_round._cache.cache_path, Path(__file__).stem, _ENGINE_SOURCES)
