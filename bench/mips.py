@@ -11,11 +11,12 @@ over a pool of threads; the kernels release the GIL). Each is measured twice: ru
 every instruction, and (arena's default) stopping a round once only imps are left, a
 certain tie whose remaining instructions are then counted, not run.
 
-``--pmars PATH`` times a pMARS binary on the same fights in the same process, run for run
-(ours on one core, then pMARS, so both see the same load on a shared machine). Each
-pMARS result line must match the golden data. pMARS is timed per fight as a process
-(``-b -r 200 -F pos``); its start-up and parsing, measured with ``-r 1 -c 1``, is taken
-off, which only flatters pMARS. The anchor of the issue is the ratio of the two medians.
+``--pmars PATH`` times a pMARS binary on the same fights, interleaved fight by fight with
+ours (so both see the same load on a shared machine). Each pMARS result line must match
+the golden data. pMARS is timed per fight as a process (``-b -r 200 -F pos``); its
+start-up and parsing, measured with ``-r 1 -c 1``, is taken off, which only flatters
+pMARS. Besides the median over runs, "best of N per fight" sums each fight's fastest
+time: on a host whose other tenants come and go, that is the steadiest comparison.
 """
 
 from __future__ import annotations
@@ -86,24 +87,40 @@ def _pmars_command(exe: str, settings, fight: dict, rounds: int, cycles: int) ->
     ]  # fmt: skip
 
 
-def pmars_once(exe: str, settings, fights, corpus: Path) -> tuple[float, float]:
-    """(seconds for all fights, seconds of start-up and parsing) of one pMARS pass."""
-    total = startup = 0.0
-    for _, _, f in fights:
-        for rounds, cycles, check in ((f["rounds"], settings.max_cycles, True), (1, 1, False)):
-            cmd = _pmars_command(exe, settings, f, rounds, cycles)
-            t0 = time.perf_counter()
-            out = subprocess.run(cmd, cwd=corpus, capture_output=True, text=True).stdout
-            seconds = time.perf_counter() - t0
-            if check:
-                total += seconds
-                want = f"Results: {f['A_wins']} {f['B_wins']} {f['ties']}"
-                got = out.strip().splitlines()[-1] if out.strip() else "(no output)"
-                if got != want:
-                    raise SystemExit(f"pMARS {f['a']} vs {f['b']}: {got!r}, golden {want!r}")
-            else:
-                startup += seconds
-    return total, startup
+def pmars_fight(exe: str, settings, fight: dict, corpus: Path) -> float:
+    """Seconds pMARS takes for one fight, less its start-up and parsing (``-r 1 -c 1``)."""
+    times = []
+    for rounds, cycles in ((fight["rounds"], settings.max_cycles), (1, 1)):
+        cmd = _pmars_command(exe, settings, fight, rounds, cycles)
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, cwd=corpus, capture_output=True, text=True).stdout
+        times.append(time.perf_counter() - t0)
+        if rounds > 1:
+            want = f"Results: {fight['A_wins']} {fight['B_wins']} {fight['ties']}"
+            got = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+            if got != want:
+                raise SystemExit(f"pMARS {fight['a']} vs {fight['b']}: {got!r}, golden {want!r}")
+    return max(times[0] - times[1], 1e-9)
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def paired_runs(settings, fights, runs: int, exe: str | None, corpus: Path):
+    """Fight by fight, interleaved: arena (every instruction run), arena (ties stopped),
+    pMARS. Returns {name: [runs][fights] seconds}."""
+    names = ["every instruction run", "certain ties stopped"] + (["pMARS"] if exe else [])
+    seconds = {name: [[0.0] * len(fights) for _ in range(runs)] for name in names}
+    for r in range(runs):
+        for i, fight in enumerate(fights):
+            seconds[names[0]][r][i] = timed(lambda f=fight: play_fight(settings, f, False))
+            seconds[names[1]][r][i] = timed(lambda f=fight: play_fight(settings, f, True))
+            if exe:
+                seconds["pMARS"][r][i] = pmars_fight(exe, settings, fight[2], corpus)
+    return seconds
 
 
 def run_once(settings, fights, threads: int, stop: bool) -> tuple[float, float, int]:
@@ -133,45 +150,38 @@ def main(argv=None) -> int:
     play_fight(settings, (fights[0][0], fights[0][1], {**fights[0][2]}))  # compile / warm up
     print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
 
-    modes = [("1 core", 1)]
-    if not args.single_only and args.threads > 1:
-        modes.append((f"{args.threads} cores", args.threads))
-    # every instruction interpreted, then with rounds stopped once only imps are left
-    variants = [("every instruction run", False), ("certain ties stopped", True)]
     corpus = args.shared / "corpus" / "human"
-    for label, threads in modes:
-        rates: dict[bool, list[float]] = {False: [], True: []}
-        cpu_rates: dict[bool, list[float]] = {False: [], True: []}
-        pmars_rates: list[float] = []
-        for _ in range(args.runs):
-            for _, stop in variants:
-                seconds, cpu, total = run_once(settings, fights, threads, stop)
+    seconds = paired_runs(settings, fights, args.runs, args.pmars, corpus)
+    mips: dict[str, tuple[float, float]] = {}
+    for name, per_run in seconds.items():
+        rates = [expected / sum(run) / 1e6 for run in per_run]
+        best = expected / sum(min(col) for col in zip(*per_run, strict=True)) / 1e6
+        mips[name] = (statistics.median(rates), best)
+        who = "arena, 1 core" if name != "pMARS" else f"pMARS ({args.pmars}, start-up taken off)"
+        label = f"{who}, {name}" if name != "pMARS" else who
+        print(
+            f"{label}: median {mips[name][0]:.1f} MIPS (runs: "
+            f"{', '.join(f'{x:.1f}' for x in rates)}); best of {args.runs} per fight "
+            f"{best:.1f} MIPS"
+        )
+    if args.pmars:
+        for name in list(seconds)[:2]:
+            print(
+                f"  {name}: {mips[name][0] / mips['pMARS'][0]:.2f}x pMARS (medians), "
+                f"{mips[name][1] / mips['pMARS'][1]:.2f}x (best of {args.runs} per fight)"
+            )
+    if not args.single_only and args.threads > 1:
+        for name, stop in (("every instruction run", False), ("certain ties stopped", True)):
+            rates = []
+            for _ in range(args.runs):
+                wall, _, total = run_once(settings, fights, args.threads, stop)
                 if total != expected:
                     raise SystemExit(f"total instructions {total} != {expected}")
-                rates[stop].append(total / seconds / 1e6)
-                cpu_rates[stop].append(total / cpu / 1e6 * threads)
-            if args.pmars and threads == 1:
-                pm_seconds, pm_startup = pmars_once(args.pmars, settings, fights, corpus)
-                pmars_rates.append(expected / (pm_seconds - pm_startup) / 1e6)
-        for name, stop in variants:
+                rates.append(total / wall / 1e6)
             print(
-                f"{label}, {name}: median {statistics.median(rates[stop]):.1f} MIPS "
-                f"wall-clock (runs: {', '.join(f'{r:.1f}' for r in rates[stop])}); "
-                f"{statistics.median(cpu_rates[stop]):.1f} MIPS by CPU time x threads"
+                f"arena, {args.threads} cores, {name}: median {statistics.median(rates):.1f} "
+                f"MIPS (runs: {', '.join(f'{x:.1f}' for x in rates)})"
             )
-        if pmars_rates:
-            theirs = statistics.median(pmars_rates)
-            print(
-                f"pMARS ({args.pmars}), same runs: median {theirs:.1f} MIPS "
-                f"(runs: {', '.join(f'{r:.1f}' for r in pmars_rates)}; start-up taken off)"
-            )
-            for name, stop in variants:
-                per_run = [a / b for a, b in zip(rates[stop], pmars_rates, strict=True)]
-                print(
-                    f"  arena on 1 core, {name} = "
-                    f"{statistics.median(rates[stop]) / theirs:.2f}x pMARS "
-                    f"(per run: {', '.join(f'{r:.2f}' for r in per_run)})"
-                )
     print(f"{expected} instructions, 30 fights x 200 rounds, every result exact")
     return 0
 
