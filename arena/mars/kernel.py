@@ -152,6 +152,7 @@ def run_round(
         alive_cycles, spawned, cov, totals, limits = drq
         limit = limits[0]
         width = nwar + 1
+        done_cycles = st[ST_DRQ_CYCLES]
     done = 0
     executed = 0
     # ``left`` counts down to the next stop, whichever comes first: this call's step
@@ -500,8 +501,7 @@ def run_round(
                 span = left
         # a DRQ cycle ends when the turn passes back to an earlier place in the turn order
         if drq is not None and (alive < 2 or q[U(wo + WQ_TURN)] <= q[U(cur + WQ_TURN)]):
-            st[ST_DRQ_CYCLES] += 1
-            done_cycles = st[ST_DRQ_CYCLES]
+            done_cycles += 1
             totals[alive] += 1
             if alive <= 1 or done_cycles >= limit:
                 # over: the survivors' counts are the totals; one left alone takes the rest
@@ -519,6 +519,8 @@ def run_round(
         cycle -= ran
         if cycle == 0:
             done = 1
+    if drq is not None:
+        st[ST_DRQ_CYCLES] = done_cycles
     st[ST_W] = q[U(wo + WQ_INDEX)]
     st[ST_ALIVE] = alive
     st[ST_CYCLE] = cycle
