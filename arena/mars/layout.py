@@ -1,6 +1,7 @@
 """How the engine lays out a core cell and a battle's warriors in flat arrays.
 
-A core cell is four consecutive uint32 slots of one flat array ``core``:
+A core cell is four consecutive unsigned slots of one flat array ``core`` (16-bit or
+32-bit, see ``core_dtype``):
 
 * ``core[4*i + INS]``: the instruction word ``key | a_mode << 8 | b_mode << 11``, where
   ``key = opcode * 8 + modifier`` is the number the execute ladder dispatches on (pMARS
@@ -9,8 +10,8 @@ A core cell is four consecutive uint32 slots of one flat array ``core``:
 * ``core[4*i + AV]`` and ``core[4*i + BV]``: the A and B numbers, always in 0..s-1;
 * ``core[4*i + HANDLER]``: which specialised handler of ``arena.mars.hot`` executes the
   instruction word (0: the generic path). It is a function of the word, so it is set when
-  a warrior is loaded and copied along with the word by ``MOV.I``; a cell is 16 bytes
-  and an index is a shift.
+  a warrior is loaded and copied along with the word by ``MOV.I``. A cell is 8 or 16
+  bytes, so an index is a shift.
 
 Two instruction words are equal exactly when pMARS's (opcode byte, A mode, B mode) are,
 which is what ``.I`` comparisons test.
