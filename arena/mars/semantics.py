@@ -13,10 +13,10 @@ Either way the same lines of Python decide the result, so the fast path cannot d
 the traced one.
 
 Two numba rules keep the inlined code free of per-instruction overhead (each was measured:
-breaking either costs 2-10x):
+breaking either made the engine several times slower):
 
-* every function is forced inline (``forceinline``) and compiled with
-  ``error_model="numpy"``, so no exception path leaves a second exit;
+* the functions of the round loop's path are forced inline (``forceinline``), and all are
+  compiled with ``error_model="numpy"``, so no exception path leaves a second exit;
 * a function that takes arrays has one exit, where it refers to every array argument
   (``_core = core``). Numba then drops its reference on each array in that one block and
   its reference-count pruning removes the pairs; otherwise each call does atomic NRT
