@@ -39,7 +39,7 @@ from arena.mars.semantics import (
     U,
     execute,
     operand,
-    operands_limited,
+    operand_limited,
 )
 from arena.redcode import model
 from arena.redcode.model import DIRECT, IMMEDIATE, M_I, MOV
@@ -427,9 +427,8 @@ def run_round(
                 # fmt: on
                 raddr_b = addr_b
             else:
-                addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b = operands_limited(
-                    core, pc, av, bv, a_mode, b_mode, s, rw[0], rw[1]
-                )
+                _, addr_a, ra_a, ra_b = operand_limited(core, pc, av, s, a_mode, rw[0], rw[1])
+                addr_b, raddr_b, rb_a, rb_b = operand_limited(core, pc, bv, s, b_mode, rw[0], rw[1])
             if trace is not None:
                 trace[row, TR_ADDR_A] = addr_a
                 trace[row, TR_ADDR_B] = addr_b

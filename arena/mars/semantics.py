@@ -136,78 +136,44 @@ def fold(a, pc, s, limit):
 
 
 @njit(nogil=True, error_model="numpy")
-def operands_limited(core, pc, av, bv, am, bm, s, read_limit, write_limit):
-    """Both operands under pMARS's read and write limits.
+def operand_limited(core, pc, offset, s, mode, read_limit, write_limit):
+    """(write address, read address, A number, B number) of one operand under pMARS's
+    read and write limits.
 
-    Returns (addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b): the B operand has a write
-    address ``addr_b`` and a read address ``raddr_b``. As in pMARS, a pointer cell that is
-    modified (pre-decrement, post-increment) is found through the write limit.
+    As in pMARS, a pointer cell that is modified (pre-decrement, post-increment) is found
+    through the write limit, any other through the read limit. An immediate operand is the
+    cell at ``pc`` as it is now (for A: the instruction register, nothing has changed yet).
     """
-    # ---- A operand
-    if am == 0:
-        addr_a = pc
-        ra_a = av
-        ra_b = bv
+    p4 = U(0)
+    t = np.int64(0)
+    if mode == 0:
+        write = pc
+        read = pc
     else:
-        addr_a = fold(pc + av, pc, s, read_limit)
-        if am == 1:
-            t4 = addr_a * CELL
-            ra_a = np.int64(core[U(t4 + AV)])
-            ra_b = np.int64(core[U(t4 + BV)])
-        else:
-            if am != 2 and am != 5:
-                addr_a = fold(pc + av, pc, s, write_limit)
-            p4 = U(addr_a * CELL + (BV if am <= 4 else AV))
+        read = fold(pc + offset, pc, s, read_limit)
+        write = fold(pc + offset, pc, s, write_limit)
+        if mode >= 2:
+            if mode != 2 and mode != 5:
+                read = write
+            p4 = U(read * CELL + (BV if mode <= 4 else AV))
             t = np.int64(core[p4])
-            if am == 3 or am == 6:
+            if mode == 3 or mode == 6:
                 t -= 1
                 if t < 0:
                     t = s - 1
                 core[p4] = t
-            addr_a = fold(addr_a + t, pc, s, read_limit)
-            t4 = addr_a * CELL
-            ra_a = np.int64(core[U(t4 + AV)])
-            ra_b = np.int64(core[U(t4 + BV)])
-            if am == 4 or am == 7:
-                t += 1
-                if t == s:
-                    t = 0
-                core[p4] = t
-    # ---- B operand
-    if bm == 0:
-        addr_b = pc
-        raddr_b = pc
-        c4 = pc * CELL
-        rb_a = np.int64(core[U(c4 + AV)])
-        rb_b = np.int64(core[U(c4 + BV)])
-    else:
-        raddr_b = fold(pc + bv, pc, s, read_limit)
-        addr_b = fold(pc + bv, pc, s, write_limit)
-        if bm == 1:
-            t4 = raddr_b * CELL
-            rb_a = np.int64(core[U(t4 + AV)])
-            rb_b = np.int64(core[U(t4 + BV)])
-        else:
-            if bm != 2 and bm != 5:
-                raddr_b = addr_b
-            p4 = U(raddr_b * CELL + (BV if bm <= 4 else AV))
-            t = np.int64(core[p4])
-            if bm == 3 or bm == 6:
-                t -= 1
-                if t < 0:
-                    t = s - 1
-                core[p4] = t
-            addr_b = fold(addr_b + t, pc, s, write_limit)
-            raddr_b = fold(raddr_b + t, pc, s, read_limit)
-            t4 = raddr_b * CELL
-            rb_a = np.int64(core[U(t4 + AV)])
-            rb_b = np.int64(core[U(t4 + BV)])
-            if bm == 4 or bm == 7:
-                t += 1
-                if t == s:
-                    t = 0
-                core[p4] = t
-    return addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b
+            write = fold(write + t, pc, s, write_limit)
+            read = fold(read + t, pc, s, read_limit)
+    c4 = read * CELL
+    ra = np.int64(core[U(c4 + AV)])
+    rb = np.int64(core[U(c4 + BV)])
+    if mode == 4 or mode == 7:
+        t += 1
+        if t == s:
+            t = 0
+        core[p4] = t
+    _core = core  # keep-alive: see the module notes on reference counts
+    return write, read, ra, rb
 
 
 @njit(nogil=True, forceinline=True, error_model="numpy")
