@@ -1,6 +1,7 @@
 """MIPS benchmark: plays golden/bench_fights.json, checks every result, reports speed.
 
-    python bench/mips.py [--runs 5] [--threads N] [--shared PATH] [--pmars PATH]
+    python bench/mips.py [--runs 5] [--threads N] [--shared PATH] [--pmars PATH]...
+                         [--external LABEL=COMMAND]...
 
 Each of the 30 fights is 200 rounds of two human warriors at the standard '94 settings,
 with pMARS's exact instruction count. A run plays all fights; it fails loudly if any
@@ -11,18 +12,28 @@ over a pool of threads; the kernels release the GIL). Each is measured twice: ru
 every instruction, and (arena's default) stopping a round once only imps are left, a
 certain tie whose remaining instructions are then counted, not run.
 
-``--pmars PATH`` times a pMARS binary on the same fights, interleaved fight by fight with
-ours (so both see the same load on a shared machine). Each pMARS result line must match
-the golden data. pMARS is timed per fight as a process (``-b -r 200 -F pos``); its
-start-up and parsing, measured with ``-r 1 -c 1``, is taken off, which only flatters
-pMARS. Besides the median over runs, "best of N per fight" sums each fight's fastest
-time: on a host whose other tenants come and go, that is the steadiest comparison.
+``--pmars PATH`` (repeatable) times a pMARS binary on the same fights, interleaved fight
+by fight with ours (so all see the same load on a shared machine). Each pMARS result line
+must match the golden data. pMARS is timed per fight as a process (``-b -r 200 -F pos``);
+its start-up and parsing, measured with ``-r 1 -c 1``, is taken off, which only flatters
+pMARS.
+
+``--external LABEL=COMMAND`` (repeatable) times any other simulator the same way, through
+a driver you build for it. COMMAND is split like a shell line after ``{a}``, ``{b}`` (the
+warriors' file stems, e.g. ``acidrain``), ``{F}`` and ``{rounds}`` are filled in; it must
+play the fight as pMARS ``-F {F} -r {rounds}`` does and print one line
+``wins losses ties instructions seconds`` (the seconds of its own fight loop). Its
+results and instruction count must match the golden data.
+
+Besides the median over runs, "best of N per fight" sums each fight's fastest time: on a
+host whose other tenants come and go, that is the steadiest comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 import subprocess
 import sys
@@ -103,23 +114,52 @@ def pmars_fight(exe: str, settings, fight: dict, corpus: Path) -> float:
     return max(times[0] - times[1], 1e-9)
 
 
+def external_fight(template: str, fight: dict) -> float:
+    """Seconds another simulator's driver reports for one fight, after checking its result."""
+    fields = {"a": Path(fight["a"]).stem, "b": Path(fight["b"]).stem}
+    fields |= {"F": str(fight["F"]), "rounds": str(fight["rounds"])}
+    cmd = [part.format(**fields) for part in shlex.split(template)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True).stdout.split()
+    except OSError as e:
+        raise SystemExit(f"--external: cannot run {cmd[0]}: {e.strerror}") from None
+    want = [fight["A_wins"], fight["B_wins"], fight["ties"], fight["instructions"]]
+    if len(out) < 5 or [int(x) for x in out[:4]] != want:
+        raise SystemExit(f"{cmd[0]} {fight['a']} vs {fight['b']}: {out}, golden {want}")
+    return float(out[4])
+
+
 def timed(fn) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
 
 
-def paired_runs(settings, fights, runs: int, exe: str | None, corpus: Path):
-    """Fight by fight, interleaved: arena (every instruction run), arena (ties stopped),
-    pMARS. Returns {name: [runs][fights] seconds}."""
-    names = ["every instruction run", "certain ties stopped"] + (["pMARS"] if exe else [])
-    seconds = {name: [[0.0] * len(fights) for _ in range(runs)] for name in names}
+def contenders(settings, pmars: list[str], external: list[str], corpus: Path) -> dict:
+    """{name: fight -> seconds}: arena both ways, then each pMARS and external driver."""
+    timers = {
+        "every instruction run": lambda f: timed(lambda: play_fight(settings, f, False)),
+        "certain ties stopped": lambda f: timed(lambda: play_fight(settings, f, True)),
+    }
+    for exe in pmars:
+        timers[f"pMARS ({exe}, start-up taken off)"] = lambda f, exe=exe: pmars_fight(
+            exe, settings, f[2], corpus
+        )
+    for spec in external:
+        label, sep, template = spec.partition("=")
+        if not sep or not template.strip():
+            raise SystemExit(f"--external wants LABEL=COMMAND, got {spec!r}")
+        timers[label] = lambda f, template=template: external_fight(template, f[2])
+    return timers
+
+
+def paired_runs(fights, runs: int, timers: dict) -> dict:
+    """Fight by fight, every contender in turn. Returns {name: [runs][fights] seconds}."""
+    seconds = {name: [[0.0] * len(fights) for _ in range(runs)] for name in timers}
     for r in range(runs):
         for i, fight in enumerate(fights):
-            seconds[names[0]][r][i] = timed(lambda f=fight: play_fight(settings, f, False))
-            seconds[names[1]][r][i] = timed(lambda f=fight: play_fight(settings, f, True))
-            if exe:
-                seconds["pMARS"][r][i] = pmars_fight(exe, settings, fight[2], corpus)
+            for name, timer in timers.items():
+                seconds[name][r][i] = timer(fight)
     return seconds
 
 
@@ -142,7 +182,16 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=available_threads())
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--single-only", action="store_true")
-    parser.add_argument("--pmars", help="a pMARS binary to time on the same fights")
+    parser.add_argument(
+        "--pmars", action="append", default=[], help="a pMARS binary to time on the same fights"
+    )
+    parser.add_argument(
+        "--external",
+        action="append",
+        default=[],
+        metavar="LABEL=COMMAND",
+        help="another simulator's driver to time on the same fights (see above)",
+    )
     args = parser.parse_args(argv)
 
     settings, fights, expected = load_fights(args.shared)
@@ -151,24 +200,25 @@ def main(argv=None) -> int:
     print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
 
     corpus = args.shared / "corpus" / "human"
-    seconds = paired_runs(settings, fights, args.runs, args.pmars, corpus)
+    timers = contenders(settings, args.pmars, args.external, corpus)
+    seconds = paired_runs(fights, args.runs, timers)
+    ours = list(timers)[:2]
     mips: dict[str, tuple[float, float]] = {}
     for name, per_run in seconds.items():
         rates = [expected / sum(run) / 1e6 for run in per_run]
         best = expected / sum(min(col) for col in zip(*per_run, strict=True)) / 1e6
         mips[name] = (statistics.median(rates), best)
-        who = "arena, 1 core" if name != "pMARS" else f"pMARS ({args.pmars}, start-up taken off)"
-        label = f"{who}, {name}" if name != "pMARS" else who
+        label = f"arena, 1 core, {name}" if name in ours else name
         print(
             f"{label}: median {mips[name][0]:.1f} MIPS (runs: "
             f"{', '.join(f'{x:.1f}' for x in rates)}); best of {args.runs} per fight "
             f"{best:.1f} MIPS"
         )
-    if args.pmars:
-        for name in list(seconds)[:2]:
+    for other in list(timers)[2:]:
+        for name in ours:
             print(
-                f"  {name}: {mips[name][0] / mips['pMARS'][0]:.2f}x pMARS (medians), "
-                f"{mips[name][1] / mips['pMARS'][1]:.2f}x (best of {args.runs} per fight)"
+                f"  {name}: {mips[name][0] / mips[other][0]:.2f}x {other} (medians), "
+                f"{mips[name][1] / mips[other][1]:.2f}x (best of {args.runs} per fight)"
             )
     if not args.single_only and args.threads > 1:
         for name, stop in (("every instruction run", False), ("certain ties stopped", True)):

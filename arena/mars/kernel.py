@@ -593,9 +593,8 @@ def only_imps_left(core, q, stride, nwar, maxproc):
     Then no process can ever die, spawn or execute anything else: each imp writes an
     exact copy of itself one cell ahead and moves onto it, and every write in the core is
     such a copy, so every queued address keeps holding an imp. The round is a certain
-    tie that lasts exactly as many more instructions as the budget has left (exhaust-ma
-    and exMARS stop such rounds early too). Without read/write limits only: a write
-    limit of 1 folds the copy back onto the imp itself.
+    tie that lasts exactly as many more instructions as the budget has left. Without
+    read/write limits only: a write limit of 1 folds the copy back onto the imp itself.
     """
     for w in range(nwar):
         r = w * stride
