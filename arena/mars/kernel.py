@@ -30,6 +30,7 @@ from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE
 from arena.mars.semantics import (
     DIES,
     QB,
+    SPAWNED,
     WQ_COUNT,
     WQ_HEAD,
     WQ_INDEX,
@@ -171,9 +172,6 @@ def run_round(
         c4 = pc * CELL
         av = np.int64(core[U(c4 + AV)])
         bv = np.int64(core[U(c4 + BV)])
-        if drq is not None:
-            tail_before = np.int64(q[U(wo + WQ_TAIL)])
-            count_before = np.int64(q[U(wo + WQ_COUNT)])
 
         handler = 0
         if rw is None:
@@ -449,21 +447,16 @@ def run_round(
 
         if drq is not None:
             # every address queued for w counts towards its memory coverage
-            if nextpc >= 0:
-                queued = 1
-            elif nextpc == DIES:
-                queued = 0
-            else:  # SPL: the next instruction, and the new process if there was room
-                queued = 1 + np.int64(q[U(wo + WQ_COUNT)]) - count_before
             widx = np.int64(q[U(wo + WQ_INDEX)])
-            if queued == 2:
-                spawned[widx] += 1
-            ti = tail_before
-            for _ in range(queued):
-                cov[U(widx * s + q[U(wo + QB + ti)])] = 1
-                ti += 1
-                if ti == maxproc:
-                    ti = 0
+            cov_base = widx * s
+            if nextpc >= 0:
+                cov[U(cov_base + nextpc)] = 1
+            elif nextpc != DIES:  # SPL: the next instruction, and the new process if room
+                nxt = pc + 1
+                cov[U(cov_base + (0 if nxt == s else nxt))] = 1
+                if nextpc == SPAWNED:
+                    cov[U(cov_base + addr_a)] = 1
+                    spawned[U(widx)] += 1
 
         cur = wo
         wo = np.int64(q[U(wo + WQ_NEXT)])

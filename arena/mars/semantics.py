@@ -74,9 +74,11 @@ from arena.redcode.model import (
 
 U = np.uint64  # cast for array indices: unsigned indices skip numba's wraparound code
 
-# What ``execute`` returns instead of an address: the process dies, or SPL has queued.
+# What ``execute`` returns instead of an address: the process dies, or SPL has queued
+# the next instruction only (the queue was full) or that and the new process.
 DIES = -1
 QUEUED = -2
+SPAWNED = -3
 
 # Each warrior owns a region of ``QB + maxproc`` slots in the queue array ``q``:
 # its queue head, tail, process count, the region offset of the next living warrior in
@@ -271,8 +273,8 @@ def execute(
 ):  # fmt: skip
     """Execute instruction ``key`` (opcode * 8 + modifier) on its evaluated operands.
 
-    Returns the address to queue next for the process, ``DIES`` or ``QUEUED`` (SPL queued
-    its processes itself, in warrior region ``wo`` of ``q``).
+    Returns the address to queue next for the process, ``DIES``, or for SPL (which queues
+    its processes itself, in warrior region ``wo`` of ``q``) ``QUEUED`` or ``SPAWNED``.
     """
     op = key >> 3
     mod = key & 7
@@ -361,6 +363,7 @@ def execute(
         ti += 1
         if ti == maxproc:
             ti = 0
+        nxt = QUEUED
         n = np.int64(q[U(wo + WQ_COUNT)])
         if n < maxproc:
             q[U(wo + WQ_COUNT)] = n + 1
@@ -368,8 +371,8 @@ def execute(
             ti += 1
             if ti == maxproc:
                 ti = 0
+            nxt = SPAWNED
         q[U(wo + WQ_TAIL)] = ti
-        nxt = QUEUED
     elif op == DAT:
         nxt = DIES
     elif op == JMP:
