@@ -34,6 +34,7 @@ from arena.mars.semantics import (
     WQ_COUNT,
     WQ_HEAD,
     WQ_INDEX,
+    WQ_LAST,
     WQ_NEXT,
     WQ_TAIL,
     WQ_TURN,
@@ -481,6 +482,7 @@ def run_round(
                 while q[U(prev + WQ_NEXT)] != cur:
                     prev = np.int64(q[U(prev + WQ_NEXT)])
                 q[U(prev + WQ_NEXT)] = wo
+                q[U(prev + WQ_LAST)] = q[U(wo + WQ_TURN)] <= q[U(prev + WQ_TURN)]
                 if pmars_budget:
                     if alive < 2:
                         done = 1
@@ -492,7 +494,7 @@ def run_round(
                 left = _steps_allowed(max_steps, executed, cycle, pmars_budget)
                 span = left
         # a DRQ cycle ends when the turn passes back to an earlier place in the turn order
-        if drq is not None and (alive < 2 or q[U(wo + WQ_TURN)] <= q[U(cur + WQ_TURN)]):
+        if drq is not None and (alive < 2 or q[U(cur + WQ_LAST)] != 0):
             done_cycles += 1
             totals[alive] += 1
             if alive <= 1 or done_cycles >= limit:
@@ -570,6 +572,7 @@ def load_round(
         q[r + WQ_NEXT] = (w + 1 if w + 1 < nwar else 0) * (maxproc + QB)
         q[r + WQ_INDEX] = w
         q[r + WQ_TURN] = k
+        q[r + WQ_LAST] = k == nwar - 1
     st[ST_W] = starter
     st[ST_ALIVE] = nwar
     st[ST_CYCLE] = nwar * cycles

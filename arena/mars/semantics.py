@@ -83,8 +83,9 @@ SPAWNED = -3
 # Each warrior owns a region of ``QB + maxproc`` slots in the queue array ``q``:
 # its queue head, tail, process count, the region offset of the next living warrior in
 # the ring, its own index, its place in the round's turn order (0 for the warrior that
-# moves first), then (from slot QB) the ring buffer of queued addresses.
-WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT, WQ_INDEX, WQ_TURN = range(6)
+# moves first), 1 if the next living warrior in the ring has an earlier or the same place
+# (so its turn ends a cycle), then (from slot QB) the ring buffer of queued addresses.
+WQ_HEAD, WQ_TAIL, WQ_COUNT, WQ_NEXT, WQ_INDEX, WQ_TURN, WQ_LAST = range(7)
 QB = 8
 
 
