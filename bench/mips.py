@@ -1,7 +1,7 @@
 """MIPS benchmark: plays golden/bench_fights.json, checks every result, reports speed.
 
     python bench/mips.py [--runs 5] [--threads N] [--shared PATH] [--pmars PATH]...
-                         [--external LABEL=COMMAND]...
+                         [--external LABEL=COMMAND]... [--drq]
 
 Each of the 30 fights is 200 rounds of two human warriors at the standard '94 settings,
 with pMARS's exact instruction count. A run plays all fights; it fails loudly if any
@@ -24,6 +24,11 @@ warriors' file stems, e.g. ``acidrain``), ``{F}`` and ``{rounds}`` are filled in
 play the fight as pMARS ``-F {F} -r {rounds}`` does and print one line
 ``wins losses ties instructions seconds`` (the seconds of its own fight loop). Its
 results and instruction count must match the golden data.
+
+``--drq`` also times the same fights under the Digital Red Queen rules (``drq=True``:
+every round runs its full cycles unless a warrior dies, and books the fitness and the
+behaviour descriptors every cycle). pMARS has no such mode, so there is nothing to
+check those rounds against; their MIPS uses the instruction count the engine reports.
 
 Besides the median over runs, "best of N per fight" sums each fight's fastest time: on a
 host whose other tenants come and go, that is the steadiest comparison.
@@ -89,6 +94,12 @@ def play_fight(settings, fight, stop_certain_ties: bool = True):
     return res.instructions
 
 
+def play_drq_fight(settings, fight) -> int:
+    a, b, f = fight
+    res = play([a, b], settings, rounds=f["rounds"], fixed_position=f["F"], drq=True)
+    return res.instructions
+
+
 def _pmars_command(exe: str, settings, fight: dict, rounds: int, cycles: int) -> list[str]:
     return [
         exe, "-b", "-r", str(rounds), "-F", str(fight["F"]),
@@ -135,12 +146,18 @@ def timed(fn) -> float:
     return time.perf_counter() - t0
 
 
-def contenders(settings, pmars: list[str], external: list[str], corpus: Path) -> dict:
-    """{name: fight -> seconds}: arena both ways, then each pMARS and external driver."""
+DRQ_NAME = "Digital Red Queen rules"
+
+
+def contenders(settings, pmars: list[str], external: list[str], corpus: Path, drq: bool) -> dict:
+    """{name: fight -> seconds}: arena both ways (and under DRQ rules), then each pMARS
+    and external driver."""
     timers = {
         "every instruction run": lambda f: timed(lambda: play_fight(settings, f, False)),
         "certain ties stopped": lambda f: timed(lambda: play_fight(settings, f, True)),
     }
+    if drq:
+        timers[DRQ_NAME] = lambda f: timed(lambda: play_drq_fight(settings, f))
     for exe in pmars:
         timers[f"pMARS ({exe}, start-up taken off)"] = lambda f, exe=exe: pmars_fight(
             exe, settings, f[2], corpus
@@ -185,6 +202,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--pmars", action="append", default=[], help="a pMARS binary to time on the same fights"
     )
+    parser.add_argument("--drq", action="store_true", help="also time DRQ-rule rounds")
     parser.add_argument(
         "--external",
         action="append",
@@ -200,21 +218,24 @@ def main(argv=None) -> int:
     print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
 
     corpus = args.shared / "corpus" / "human"
-    timers = contenders(settings, args.pmars, args.external, corpus)
+    timers = contenders(settings, args.pmars, args.external, corpus, args.drq)
     seconds = paired_runs(fights, args.runs, timers)
-    ours = list(timers)[:2]
+    ours = [n for n in timers if n in ("every instruction run", "certain ties stopped")]
+    totals = {name: expected for name in timers}
+    if args.drq:
+        totals[DRQ_NAME] = sum(play_drq_fight(settings, f) for f in fights)
     mips: dict[str, tuple[float, float]] = {}
     for name, per_run in seconds.items():
-        rates = [expected / sum(run) / 1e6 for run in per_run]
-        best = expected / sum(min(col) for col in zip(*per_run, strict=True)) / 1e6
+        rates = [totals[name] / sum(run) / 1e6 for run in per_run]
+        best = totals[name] / sum(min(col) for col in zip(*per_run, strict=True)) / 1e6
         mips[name] = (statistics.median(rates), best)
-        label = f"arena, 1 core, {name}" if name in ours else name
+        label = f"arena, 1 core, {name}" if name in [*ours, DRQ_NAME] else name
         print(
             f"{label}: median {mips[name][0]:.1f} MIPS (runs: "
             f"{', '.join(f'{x:.1f}' for x in rates)}); best of {args.runs} per fight "
             f"{best:.1f} MIPS"
         )
-    for other in list(timers)[2:]:
+    for other in [n for n in timers if n not in ours and n != DRQ_NAME]:
         for name in ours:
             print(
                 f"  {name}: {mips[name][0] / mips[other][0]:.2f}x {other} (medians), "
@@ -233,6 +254,8 @@ def main(argv=None) -> int:
                 f"MIPS (runs: {', '.join(f'{x:.1f}' for x in rates)})"
             )
     print(f"{expected} instructions, 30 fights x 200 rounds, every result exact")
+    if args.drq:
+        print(f"{totals[DRQ_NAME]} instructions under DRQ rules")
     return 0
 
 
