@@ -10,7 +10,10 @@ for a few seconds:
   paced down when drawing is slow);
 * paints: times the core map was drawn (Textual may coalesce several frames into one);
 * instructions per second executed meanwhile;
-* the median and worst time to paint the core map.
+* the median and worst time to paint the core map;
+* the median and worst round trip of a key press (speed down, speed up, 12 times)
+  while the battle runs: from posting the key until the app has run its action and
+  every widget has processed what that queued.
 
     python bench/tui_fps.py [--seconds 5] [--speed max|10000]
 """
@@ -21,6 +24,9 @@ import argparse
 import asyncio
 import statistics
 import time
+
+import textual.app
+import textual.pilot
 
 from arena.paths import data_dir
 from arena.settings import Settings
@@ -33,6 +39,33 @@ PAIRS = {
     "imp-vs-imp": (W / "imp.red", W / "imp.red"),
     "paper-vs-paper": (W / "paper.red", W / "paper.red"),
 }
+
+
+async def _one_pass(*args, **kwargs) -> None:
+    """Stands in for Pilot's wait for an idle process, which never comes while a battle
+    runs (see tests/test_tui_responsive.py): one pass of the event loop instead."""
+    await asyncio.sleep(0)
+
+
+async def key_round_trips(pilot, screen, presses: int = 12) -> list[float]:
+    """Seconds from pressing -/+ until the app has handled it, while the battle runs."""
+    waits = (textual.app.wait_for_idle, textual.pilot.wait_for_idle)
+    textual.app.wait_for_idle = textual.pilot.wait_for_idle = _one_pass
+    top = len(SPEEDS) - 1
+    timings = []
+    try:
+        for i in range(presses):
+            key, expected = ("minus", top - 1) if i % 2 == 0 else ("plus", top)
+            started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            timings.append(time.perf_counter() - started)
+            if screen.speed_index != expected:
+                raise SystemExit(f"the {key} key did not take effect")
+            await asyncio.sleep(0.05)
+    finally:
+        textual.app.wait_for_idle, textual.pilot.wait_for_idle = waits
+    return timings
 
 
 async def measure(size: tuple[int, int], pair: str, seconds: float, speed: str) -> dict:
@@ -74,6 +107,7 @@ async def measure(size: tuple[int, int], pair: str, seconds: float, speed: str) 
             frames = screen.frames_shown - frames0
             steps = session.executed_total - steps0
             painted = list(paints)
+            keys = await key_round_trips(pilot, screen) if screen.running else []
             screen.running = False
             await pilot.pause()
     finally:
@@ -86,6 +120,8 @@ async def measure(size: tuple[int, int], pair: str, seconds: float, speed: str) 
         "instructions/s": steps / elapsed,
         "paint ms (median)": 1000 * statistics.median(painted) if painted else 0.0,
         "paint ms (worst)": 1000 * max(painted) if painted else 0.0,
+        "key ms (median)": 1000 * statistics.median(keys) if keys else float("nan"),
+        "key ms (worst)": 1000 * max(keys) if keys else float("nan"),
     }
 
 
@@ -96,7 +132,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'size':>8} {'battle':>15} {'frames/s':>9} {'paints/s':>9} {'instr/s':>10} "
-        f"{'paint ms':>9} {'worst':>7}"
+        f"{'paint ms':>9} {'worst':>7} {'key ms':>7} {'worst':>7}"
     )
     for size in ((80, 24), (120, 36), (160, 48)):
         for pair in PAIRS:
@@ -104,7 +140,8 @@ def main() -> None:
             print(
                 f"{r['size']:>8} {r['pair']:>15} {r['frames/s']:9.1f} {r['paints/s']:9.1f} "
                 f"{r['instructions/s']:10,.0f} {r['paint ms (median)']:9.1f} "
-                f"{r['paint ms (worst)']:7.1f}"
+                f"{r['paint ms (worst)']:7.1f} {r['key ms (median)']:7.1f} "
+                f"{r['key ms (worst)']:7.1f}"
             )
 
 
