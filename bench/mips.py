@@ -19,8 +19,8 @@ its start-up and parsing, measured with ``-r 1 -c 1``, is taken off, which only 
 pMARS.
 
 ``--external LABEL=COMMAND`` (repeatable) times any other simulator the same way, through
-a driver you build for it. COMMAND is split like a shell line after ``{a}``, ``{b}`` (the
-warriors' file stems, e.g. ``acidrain``), ``{F}`` and ``{rounds}`` are filled in; it must
+a driver you build for it. COMMAND is split like a shell line, then ``{a}``, ``{b}`` (the
+warriors' file stems, e.g. ``acidrain``), ``{F}`` and ``{rounds}`` are filled in. It must
 play the fight as pMARS ``-F {F} -r {rounds}`` does and print one line
 ``wins losses ties instructions seconds`` (the seconds of its own fight loop). Its
 results and instruction count must match the golden data.
@@ -135,9 +135,14 @@ def external_fight(template: str, fight: dict) -> float:
     except OSError as e:
         raise SystemExit(f"--external: cannot run {cmd[0]}: {e.strerror}") from None
     want = [fight["A_wins"], fight["B_wins"], fight["ties"], fight["instructions"]]
-    if len(out) < 5 or [int(x) for x in out[:4]] != want:
+    try:
+        got = [int(x) for x in out[:4]]
+        seconds = float(out[4])
+    except (ValueError, IndexError):
+        got, seconds = None, 0.0
+    if got != want:
         raise SystemExit(f"{cmd[0]} {fight['a']} vs {fight['b']}: {out}, golden {want}")
-    return float(out[4])
+    return seconds
 
 
 def timed(fn) -> float:
