@@ -154,15 +154,23 @@ def timed(fn) -> float:
 DRQ_NAME = "Digital Red Queen rules"
 
 
-def contenders(settings, pmars: list[str], external: list[str], corpus: Path, drq: bool) -> dict:
-    """{name: fight -> seconds}: arena both ways (and under DRQ rules), then each pMARS
-    and external driver."""
+def contenders(
+    settings, pmars: list[str], external: list[str], corpus: Path, drq: dict | None
+) -> dict:
+    """{name: fight -> seconds}: arena both ways (and under DRQ rules, recording each
+    fight's instruction count in ``drq``), then each pMARS and external driver."""
     timers = {
         "every instruction run": lambda f: timed(lambda: play_fight(settings, f, False)),
         "certain ties stopped": lambda f: timed(lambda: play_fight(settings, f, True)),
     }
-    if drq:
-        timers[DRQ_NAME] = lambda f: timed(lambda: play_drq_fight(settings, f))
+    if drq is not None:
+
+        def drq_timer(fight) -> float:
+            t0 = time.perf_counter()
+            drq[id(fight)] = play_drq_fight(settings, fight)
+            return time.perf_counter() - t0
+
+        timers[DRQ_NAME] = drq_timer
     for exe in pmars:
         timers[f"pMARS ({exe}, start-up taken off)"] = lambda f, exe=exe: pmars_fight(
             exe, settings, f[2], corpus
@@ -223,12 +231,13 @@ def main(argv=None) -> int:
     print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
 
     corpus = args.shared / "corpus" / "human"
-    timers = contenders(settings, args.pmars, args.external, corpus, args.drq)
+    drq_instructions: dict[int, int] | None = {} if args.drq else None
+    timers = contenders(settings, args.pmars, args.external, corpus, drq_instructions)
     seconds = paired_runs(fights, args.runs, timers)
     ours = [n for n in timers if n in ("every instruction run", "certain ties stopped")]
     totals = {name: expected for name in timers}
     if args.drq:
-        totals[DRQ_NAME] = sum(play_drq_fight(settings, f) for f in fights)
+        totals[DRQ_NAME] = sum(drq_instructions.values())
     mips: dict[str, tuple[float, float]] = {}
     for name, per_run in seconds.items():
         rates = [totals[name] / sum(run) / 1e6 for run in per_run]
