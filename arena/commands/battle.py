@@ -292,26 +292,6 @@ def prepare(argv: list[str]) -> Prepared:
     return Prepared(args, settings, warriors, warnings, fixed)
 
 
-def _start_numba_quickly() -> None:
-    """Initialise numba without letting it import SciPy (a third of a second).
-
-    On its first compilation or cache load numba imports ``scipy.linalg`` just to learn
-    whether BLAS is there for ``np.dot``; our kernels never use it. Hiding SciPy for that
-    moment keeps ``arena battle`` starting fast. Only this command does it, in its own
-    process, and only when SciPy is not imported already.
-    """
-    if "scipy" in sys.modules:
-        return
-    sys.modules["scipy"] = None  # type: ignore[assignment]
-    try:
-        from arena.battle import rng
-
-        rng(1)
-    finally:
-        if sys.modules.get("scipy", 0) is None:
-            del sys.modules["scipy"]
-
-
 def run(prep: Prepared) -> BattleResult:
     args = prep.args
     threads = args.threads or available_threads()
@@ -505,7 +485,6 @@ def battle(argv: tuple[str, ...]) -> None:
       arena battle --batch jobs.jsonl      (one {"args": [...]} per line; - for stdin)
     """
     words = list(argv)
-    _start_numba_quickly()
     try:
         args = parse_args(words)
         if args.batch is not None:
