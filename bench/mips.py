@@ -16,7 +16,11 @@ certain tie whose remaining instructions are then counted, not run.
 by fight with ours (so all see the same load on a shared machine). Each pMARS result line
 must match the golden data. pMARS is timed per fight as a process (``-b -r 200 -F pos``);
 its start-up and parsing, measured with ``-r 1 -c 1``, is taken off, which only flatters
-pMARS.
+pMARS. The reference is the build the golden data came from: pMARS 0.9.4's ``make server``
+(``-O2 -DEXT94 -DPERMUTATE -DRWLIMIT -DSERVER``). Its read/write limits fold every operand
+address with a ``%`` even when the limits equal the core size, so a build without
+``-DRWLIMIT`` (or pMARS 0.9.2, which has no limits) runs nearly twice as fast and is not
+the pMARS the speed goal is stated against.
 
 ``--external LABEL=COMMAND`` (repeatable) times any other simulator the same way, through
 a driver you build for it. COMMAND is split like a shell line, then ``{a}``, ``{b}`` (the
