@@ -356,8 +356,7 @@ class BattleSession:
 
     def cycles_left(self) -> int:
         d = self.debugger
-        budget = int(d.st[3])  # pMARS's remaining instruction budget
-        return -(-budget // max(d.alive, 1))
+        return -(-d.budget // max(d.alive, 1))
 
     def frame(self) -> Frame:
         """A snapshot for the screen; clears the 'touched since last frame' marks."""

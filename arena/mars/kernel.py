@@ -61,14 +61,13 @@ __all__ = [
 
 # Indices into the int64 state vector of a round in progress.
 ST_W = 0  # warrior about to move
-ST_PREV = 1  # unused (kept so the other indices stay put)
-ST_ALIVE = 2  # warriors alive
-ST_CYCLE = 3  # pMARS's remaining budget
-ST_STEPS = 4  # instructions executed so far in the round
-ST_DONE = 5  # 1 once the round is over
-ST_STARTER = 6  # the warrior that moved first
-ST_DRQ_CYCLES = 7  # DRQ mode: full cycles completed
-ST_SIZE = 8
+ST_ALIVE = 1  # warriors alive
+ST_CYCLE = 2  # pMARS's remaining budget
+ST_STEPS = 3  # instructions executed so far in the round
+ST_DONE = 4  # 1 once the round is over
+ST_STARTER = 5  # the warrior that moved first
+ST_DRQ_CYCLES = 6  # DRQ mode: full cycles completed
+ST_SIZE = 7
 
 # Columns of a trace row (one executed instruction).
 TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A, TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B = range(9)
