@@ -198,6 +198,16 @@ def _alu(op, target, source, s):
 
 
 @njit(nogil=True, forceinline=True, error_model="numpy")
+def _alu_store(op, core, at, target, source, s):
+    """Store ``target op source`` at slot ``at``; True (nothing stored) on a zero divisor."""
+    v = _alu(op, target, source, s)
+    if v >= 0:
+        core[at] = v
+    _core = core  # keep-alive: see the module notes on reference counts
+    return v < 0
+
+
+@njit(nogil=True, forceinline=True, error_model="numpy")
 def _test(mod, a_part, b_part, both):
     """Pick the test result for a modifier: .A/.BA, .B/.AB, or both halves."""
     if mod == M_A or mod == M_BA:
@@ -308,30 +318,17 @@ def execute(
             core[wa] = ra_a
             core[wb] = ra_b
     elif op <= MOD:  # ADD SUB MUL DIV MOD; a zero divisor kills, the other half is written
+        dies = False
         if mod == M_A or mod == M_F or mod == M_I:
-            v = _alu(op, rb_a, ra_a, s)
-            if v < 0:
-                nxt = DIES
-            else:
-                core[wa] = v
+            dies |= _alu_store(op, core, wa, rb_a, ra_a, s)
         if mod == M_B or mod == M_F or mod == M_I:
-            v = _alu(op, rb_b, ra_b, s)
-            if v < 0:
-                nxt = DIES
-            else:
-                core[wb] = v
+            dies |= _alu_store(op, core, wb, rb_b, ra_b, s)
         if mod == M_AB or mod == M_X:
-            v = _alu(op, rb_b, ra_a, s)
-            if v < 0:
-                nxt = DIES
-            else:
-                core[wb] = v
+            dies |= _alu_store(op, core, wb, rb_b, ra_a, s)
         if mod == M_BA or mod == M_X:
-            v = _alu(op, rb_a, ra_b, s)
-            if v < 0:
-                nxt = DIES
-            else:
-                core[wa] = v
+            dies |= _alu_store(op, core, wa, rb_a, ra_b, s)
+        if dies:
+            nxt = DIES
     elif op == JMZ:
         if _test(mod, rb_a == 0, rb_b == 0, rb_a == 0 and rb_b == 0):
             nxt = addr_a
