@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
+from arena.mars.debugger import Debugger
 from arena.mars.engine import PSpace, RoundsResult, available_threads, run_rounds
-from arena.mars.layout import Program
+from arena.mars.program import Program
 from arena.redcode.model import MODE_PMARS_CODE, Warrior
 from arena.settings import Settings
 
@@ -368,4 +369,33 @@ def play(
         drq_score=res.drq_score,
         drq_spawned=res.drq_spawned,
         drq_coverage=res.drq_coverage,
+    )
+
+
+def debugger(
+    warriors: Sequence[Warrior],
+    settings: Settings,
+    *,
+    rounds: int | None = None,
+    fixed_position: int | None = None,
+    checksum_seed: bool = False,
+    seed: int | None = None,
+    track_events: bool = True,
+) -> Debugger:
+    """A Debugger whose rounds are placed exactly as ``play`` places them."""
+    seed0 = initial_seed(
+        warriors,
+        settings,
+        fixed_position=fixed_position,
+        checksum_seed=checksum_seed,
+        seed=seed,
+    )
+    rounds = settings.rounds if rounds is None else rounds
+    placement = place(len(warriors), max(rounds, 1), settings, seed0)
+    return Debugger(
+        warriors,
+        settings,
+        placement.positions,
+        placement.starters,
+        track_events=track_events,
     )

@@ -40,10 +40,9 @@ from arena.hill import (
     pair_battles,
     play_battles,
 )
-from arena.presets import hill_settings
 from arena.redcode.model import Warrior
 from arena.scoring import koth_score
-from arena.settings import Settings
+from arena.settings import Settings, hill_settings
 
 DEFAULT_PLACEMENTS = 100
 
@@ -150,7 +149,6 @@ def load_set(
     specs: Iterable[WarriorSpec] | str | os.PathLike[str],
     settings: Settings,
     *,
-    hill: str | None = None,
     skipped: list[str] | None = None,
 ) -> list[Entry]:
     """Entries from warriors, entries, files and directories (mixed)."""
@@ -163,7 +161,7 @@ def load_set(
         elif isinstance(spec, Warrior):
             out.append(entry_from_warrior(spec))
         else:
-            out.extend(load_warriors([spec], settings, hill=hill, skipped=skipped))
+            out.extend(load_warriors([spec], settings, skipped=skipped))
     return out
 
 

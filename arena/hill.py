@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -39,21 +38,21 @@ from pathlib import Path
 import numpy as np
 
 from arena.battle import play
+from arena.errors import UsageError
+from arena.io import write_atomic
 from arena.mars.engine import available_threads
-from arena.presets import admits
-from arena.redcode import assemble_file
+from arena.redcode.files import load_warrior_files
 from arena.redcode.model import Warrior
 from arena.scoring import koth_score
 from arena.settings import Settings
 
 DEFAULT_ROUNDS = 100
-WARRIOR_SUFFIXES = (".red", ".rc", ".war")
 CACHE_VERSION = 1
 
 Progress = Callable[[int, int], None]
 
 
-class HillError(ValueError):
+class HillError(UsageError, ValueError):
     """A warrior that cannot join the hill, or an impossible request (one line)."""
 
 
@@ -101,27 +100,6 @@ def entry_from_warrior(warrior: Warrior, key: str | None = None) -> Entry:
     return Entry(warrior, key, warrior.file, content_hash(warrior))
 
 
-def expand(specs: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, bool]]:
-    """Files named by ``specs``; a directory gives its warrior files, sorted.
-
-    Each file comes with ``explicit``: True if it was named itself (then it must
-    assemble), False if it was found in a directory (then it is skipped if it does not).
-    """
-    out: list[tuple[Path, bool]] = []
-    for spec in specs:
-        p = Path(spec)
-        if p.is_dir():
-            files = sorted(
-                f for f in p.iterdir() if f.is_file() and f.suffix.lower() in WARRIOR_SUFFIXES
-            )
-            out.extend((f, False) for f in files)
-        elif p.exists():
-            out.append((p, True))
-        else:
-            raise HillError(f"{spec}: no such file or directory")
-    return out
-
-
 def _unique_keys(paths: Sequence[Path]) -> list[str]:
     keys: list[str] = []
     seen: dict[str, int] = {}
@@ -140,42 +118,20 @@ def load_warriors(
     specs: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     settings: Settings,
     *,
-    hill: str | None = None,
     skipped: list[str] | None = None,
 ) -> list[Entry]:
-    """Assemble every warrior named by ``specs`` (files and directories).
+    """Hill entries of every warrior named by ``specs`` (files and directories).
 
-    A file named explicitly that does not assemble (or that hill ``hill`` does not
-    admit) raises HillError; one found in a directory is left out, with a one-line
-    reason appended to ``skipped``.
+    Loaded by ``arena.redcode.files`` under ``settings`` (admission included): a file
+    named explicitly that fails raises WarriorFileError; one found in a directory is left
+    out, with a one-line reason appended to ``skipped``.
     """
-    if isinstance(specs, (str, os.PathLike)):
-        specs = [specs]
-    files = expand(specs)
-    entries: list[Entry] = []
-    keys = _unique_keys([f for f, _ in files])
-    for (path, explicit), key in zip(files, keys, strict=True):
-        result = assemble_file(path, settings)
-        reason = None
-        if not result.ok:
-            first = result.errors[0] if result.errors else None
-            where = f"line {first.line}: " if first is not None and first.line else ""
-            reason = f"does not assemble ({where}{first.message if first else 'error'})"
-        else:
-            assert result.warrior is not None
-            if len(result.warrior) == 0:
-                reason = "has no instructions"
-            elif hill is not None:
-                reason = admits(hill, result.warrior)
-        if reason is not None:
-            if explicit:
-                raise HillError(f"{path}: {reason}")
-            if skipped is not None:
-                skipped.append(f"{path}: {reason}")
-            continue
-        assert result.warrior is not None
-        entries.append(Entry(result.warrior, key, str(path), content_hash(result.warrior)))
-    return entries
+    loaded = load_warrior_files(specs, settings, skipped=skipped)
+    keys = _unique_keys([w.path for w in loaded])
+    return [
+        Entry(w.warrior, key, str(w.path), content_hash(w.warrior))
+        for w, key in zip(loaded, keys, strict=True)
+    ]
 
 
 # ----------------------------------------------------------------------------- cache
@@ -208,6 +164,7 @@ class ResultCache:
         self.path: Path | None = None
         self.results: dict[str, list[int]] = {}
         self._dirty = False
+        self.problem: str | None = None  # why the last save failed, if it did
         if directory is not None:
             d = Path(directory)
             tag = hashlib.sha256(self.skey.encode()).hexdigest()[:16]
@@ -217,13 +174,23 @@ class ResultCache:
     def _load(self) -> None:
         assert self.path is not None
         try:
-            data = json.loads(self.path.read_text())
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return  # unreadable or corrupt: start afresh, it is only a cache
-        if data.get("version") == CACHE_VERSION and data.get("settings") == self.skey:
-            self.results = {k: list(v) for k, v in data.get("results", {}).items()}
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return
+        results = data.get("results")
+        if data.get("settings") != self.skey or not isinstance(results, dict):
+            return
+        self.results = {
+            k: [int(x) for x in v]
+            for k, v in results.items()
+            if isinstance(v, list)
+            and len(v) == 3
+            and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in v)
+        }
 
     @staticmethod
     def key(a: str, b: str, rounds: int, seed: int | None) -> str:
@@ -238,20 +205,22 @@ class ResultCache:
         self._dirty = True
 
     def save(self) -> None:
+        """Write the results out; a failure is kept in ``problem``, never raised.
+
+        The cache only saves work: a full disk or an unwritable folder must not throw
+        away the battles just played, so the caller reports ``problem`` and goes on.
+        """
         if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": CACHE_VERSION, "settings": self.skey, "results": self.results}
-        fd, tmp = tempfile.mkstemp(prefix=".hill-", suffix=".tmp", dir=self.path.parent)
         try:
-            with os.fdopen(fd, "w") as f:
-                json.dump(data, f, separators=(",", ":"), sort_keys=True)
-                f.write("\n")
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a plain, shareable cache
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            write_atomic(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n")
+        except OSError as exc:
+            self.problem = (
+                f"cannot write the results cache {self.path} ({exc.strerror or exc}); "
+                "results were not cached (use --cache-dir DIR or --no-cache)"
+            )
+            return
         self._dirty = False
 
 

@@ -10,7 +10,8 @@ wins, slot 1 ties and slot 2 losses.
 formula, ``(W*W-1)/S`` by default, evaluated with pMARS's expression rules (C integer
 arithmetic; registers W and S).
 
-**KotH score.** 3 points a win, 1 a tie, times 100 over the rounds played.
+**KotH score.** 3 points a win, 1 a tie, times 100 over the rounds played: 0..300, the
+one scale of every KotH number arena shows or stores (hill, bench, the ``koth`` fitness).
 
 **Digital Red Queen fitness** (the paper's simulator, transcribed to our exact engine):
 time counts in cycles, one cycle being one instruction of every living warrior; a round
@@ -35,9 +36,16 @@ from arena.redcode.expression import Evaluator, Status
 
 DEFAULT_FORMULA = "(W*W-1)/S"
 
-# Bin edges of the DRQ reference code's MAP-Elites axes (value < edge -> that bin).
+# Bin edges of the DRQ reference code's MAP-Elites axes (value < edge -> that bin), and
+# of our two extra axes; the one set the archive, the run view and the TUI use.
 SPAWNED_BIN_EDGES = (1, 10, 100, 1000, 10000)
 COVERAGE_BIN_EDGES = (10, 100, 500, 1000, 4000)
+DESCRIPTOR_EDGES: dict[str, tuple[int, ...]] = {
+    "spawned": SPAWNED_BIN_EDGES,
+    "coverage": COVERAGE_BIN_EDGES,
+    "opcodes": (2, 3, 4, 6, 8),
+    "length": (3, 6, 10, 20, 40),
+}
 
 
 class ScoreFormulaError(ValueError):
@@ -152,15 +160,16 @@ class DRQFitness:
         return descriptor_bins(self.spawned[warrior], self.coverage[warrior])
 
 
+def bin_of(value: float, edges: Sequence[float]) -> int:
+    """The bin of a descriptor value: how many edges are at or below it (0..len(edges))."""
+    for i, edge in enumerate(edges):
+        if value < edge:
+            return i
+    return len(edges)
+
+
 def descriptor_bins(spawned: float, coverage: float) -> tuple[int, int]:
     """Bin indices 0..5 of the two behaviour descriptors."""
-
-    def bin_of(value: float, edges: tuple[int, ...]) -> int:
-        for i, edge in enumerate(edges):
-            if value < edge:
-                return i
-        return len(edges)
-
     return bin_of(spawned, SPAWNED_BIN_EDGES), bin_of(coverage, COVERAGE_BIN_EDGES)
 
 

@@ -47,7 +47,7 @@ def main() -> None:
             await run.close()
 
     start = time.perf_counter()
-    rounds = asyncio.run(go())
+    rounds = asyncio.run(go()).rounds
     print(
         f"evolution: {len(rounds)} rounds in {time.perf_counter() - start:.0f} s, run dir {run_dir}"
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from arena.backends import create_backend
 from arena.evolve.config import RunConfig
 from arena.evolve.evaluator import LocalEvaluator
+from arena.evolve.events import CandidateEvent
 from arena.evolve.redqueen import Opponent, RedQueen
 from arena.evolve.store import RunStore
 from arena.paths import data_dir
@@ -54,7 +55,7 @@ async def run_once(config: RunConfig, backend) -> tuple[int, float]:
         await red_queen.run()
         elapsed = time.perf_counter() - start
         evaluator.close()
-        count = sum(1 for e in store.events() if e["type"] == "candidate")
+        count = sum(1 for e in store.events() if isinstance(e, CandidateEvent))
         return count, elapsed
 
 

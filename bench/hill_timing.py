@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from arena.hill import load_warriors, run_hill  # noqa: E402
 from arena.mars.engine import available_threads  # noqa: E402
-from arena.presets import hill_settings  # noqa: E402
+from arena.settings import hill_settings  # noqa: E402
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from arena.mars.debugger import Debugger  # noqa: E402
+from arena.battle import debugger as battle_debugger  # noqa: E402
 from arena.mars.hot import HOT_TEXT, WORD_MASK, handlers  # noqa: E402
 from arena.mars.kernel import TR_INS  # noqa: E402
 from arena.mars.layout import unpack_ins  # noqa: E402
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     covered = 0
     for k in range(args.pairs):
         pair = rng.sample(warriors, 2)
-        dbg = Debugger.for_battle(pair, settings, rounds=1, seed=k + 1, track_events=False)
+        dbg = battle_debugger(pair, settings, rounds=1, seed=k + 1, track_events=False)
         while not dbg.round_over:
             words = dbg.step_rows(200_000)[:, TR_INS] & WORD_MASK
             covered += int(np.count_nonzero(handlers(words)))

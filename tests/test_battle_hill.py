@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from arena.commands.battle import BattleUsageError, parse_args, settings_for
+from arena.commands.battle import parse_args, settings_for
+from arena.errors import UsageError
 
 
 def test_hill_preset_sets_the_rules() -> None:
@@ -22,7 +23,7 @@ def test_single_flags_override_the_preset() -> None:
 def test_unknown_hill_is_a_usage_error() -> None:
     try:
         parse_args(["--hill", "giant", "a.red"])
-    except BattleUsageError as exc:
+    except UsageError as exc:
         assert "unknown hill 'giant'" in str(exc)
     else:
         raise AssertionError("expected a usage error")

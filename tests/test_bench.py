@@ -11,8 +11,8 @@ from arena.bench import evaluate, generality, load_set
 from arena.cli import main
 from arena.hill import ResultCache, load_warriors, run_hill
 from arena.paths import data_dir
-from arena.presets import hill_settings
 from arena.redcode import assemble
+from arena.settings import hill_settings
 
 S = hill_settings("94nop")
 SET = ("dwarf.red", "mice.red", "imps.red", "b2.red")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from arena.mars.debugger import Debugger
+from arena.battle import debugger as battle_debugger
 from arena.redcode import assemble_file
 from arena.settings import Settings
 from tests.conftest import REPO
@@ -13,8 +13,8 @@ def test_events_can_be_skipped_without_changing_the_run() -> None:
     warriors = [
         assemble_file(REPO / "warriors" / n, settings).warrior for n in ("dwarf.red", "imp.red")
     ]
-    tracked = Debugger.for_battle(warriors, settings, rounds=1, seed=11)
-    quiet = Debugger.for_battle(warriors, settings, rounds=1, seed=11, track_events=False)
+    tracked = battle_debugger(warriors, settings, rounds=1, seed=11)
+    quiet = battle_debugger(warriors, settings, rounds=1, seed=11, track_events=False)
     for _ in range(50):
         a = [s.text() for s in tracked.step(7)]
         b = [s.text() for s in quiet.step(7)]

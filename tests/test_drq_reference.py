@@ -22,8 +22,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from arena.battle import debugger as battle_debugger
 from arena.battle import play
-from arena.mars.debugger import Debugger
 from arena.redcode import assemble
 from arena.settings import Settings
 from tests.mars_helpers import golden_warrior
@@ -42,7 +42,7 @@ def reference(warriors, settings: Settings, rounds: int, fixed_position: int):
     n, cycles = len(warriors), settings.max_cycles
     # pMARS's budget must not end a round before DRQ's cycles are done
     roomy = dataclasses.replace(settings, max_cycles=cycles * 10)
-    dbg = Debugger.for_battle(
+    dbg = battle_debugger(
         warriors, roomy, rounds=rounds, fixed_position=fixed_position, track_events=False
     )
     score = np.zeros((rounds, n))

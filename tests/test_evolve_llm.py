@@ -7,11 +7,18 @@ from pathlib import Path
 import pytest
 
 from arena.evolve.config import RunConfig
+from arena.evolve.events import CandidateEvent
 from arena.evolve.session import open_run
+from arena.settings import Settings
 from tests.fake_llm_servers import FakeLLMServer, empty, garbage, ok, sleep, status
 
 WARRIOR = (
     "Here you go:\n```redcode\n;redcode-94\n;assert 1\nspl 0\nmov.i 2, <{n}\njmp -2\n```\nEnjoy."
+)
+
+
+SMALL_HILL = Settings(
+    core_size=800, max_cycles=2000, max_processes=64, max_length=20, min_distance=20
 )
 
 
@@ -41,25 +48,48 @@ async def test_run_completes_and_records_every_failure(
             rounds=2, iterations=6, n_init=3, placements=2, concurrency=3, seed=1,
             backend=protocol, model="fake-model", base_url=server.base_url,
             api_key_env="FAKE_KEY", timeout=0.4, max_retries=1,
-            core_size=800, max_cycles=2000, max_processes=64, max_length=20, min_distance=20,
+            settings=SMALL_HILL,
         ).validate()  # fmt: skip
         run = open_run(config, tmp_path / "run")
         try:
-            rounds = await run.red_queen.run()
+            rounds = (await run.red_queen.run()).rounds
         finally:
             await run.close()
     assert len(rounds) == 2
-    events = [e for e in run.store.events() if e["type"] == "candidate"]
+    events = [e for e in run.store.events() if isinstance(e, CandidateEvent)]
     assert len(events) == 2 * (3 + 6)
-    failed = [e for e in events if e["failure"]]
-    answered = [e for e in events if e["fitness"] is not None]
+    failed = [e for e in events if e.failure]
+    answered = [e for e in events if e.fitness is not None]
     assert failed and answered
-    assert all(e["backend"] == protocol and e["model"] == "fake-model" for e in events)
-    assert all(e["prompt_tokens"] == 11 for e in answered)
+    assert all(e.backend == protocol and e.model == "fake-model" for e in events)
+    assert all(e.prompt_tokens == 11 for e in answered)
     # empty replies are answers without code: recorded with assembler errors
-    assert (
-        any(e["reply"] == "" or (e["reply"] is not None and e["errors"]) for e in events) or failed
-    )
+    assert any(e.reply == "" or (e.reply is not None and e.errors) for e in events) or failed
     assert any(o.champion_id is not None for o in rounds)
     text = "".join(p.read_text() for p in run.store.root.rglob("*") if p.is_file())
     assert "fake-key-123456" not in text
+
+
+@pytest.mark.parametrize("protocol", ["openai", "anthropic"])
+async def test_a_reply_that_echoes_the_key_is_stored_redacted(
+    protocol: str, tmp_path: Path, monkeypatch
+) -> None:
+    """A server that echoes the Authorization header back: the key never reaches the disk."""
+    key = "sk-echo-" + "7" * 30
+    monkeypatch.setenv("FAKE_KEY", key)
+    echo = WARRIOR.replace("{n}", "5") + f"\nAuthorization: Bearer {key}\n"
+    with FakeLLMServer(protocol, lambda index, body: ok(echo)) as server:
+        config = RunConfig(
+            rounds=1, iterations=1, n_init=1, placements=2, seed=1, backend=protocol,
+            model="m", base_url=server.base_url, api_key_env="FAKE_KEY", settings=SMALL_HILL,
+        ).validate()  # fmt: skip
+        run = open_run(config, tmp_path / "run")
+        try:
+            await run.red_queen.run()
+        finally:
+            await run.close()
+    replies = [e.reply for e in run.store.events() if isinstance(e, CandidateEvent)]
+    assert replies and all("Bearer [redacted]" in r for r in replies)
+    for path in run.store.root.rglob("*"):
+        if path.is_file():
+            assert key not in path.read_text(errors="replace"), path

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from arena.cli import main
 from arena.evolve.archive import Archive
+from arena.evolve.events import CandidateEvent, RoundEvent
 from arena.evolve.store import RunStore
 
 FLAGS = ["--seed", "3", "--placements", "2", "--concurrency", "2"]
@@ -45,8 +46,12 @@ def evolve(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def candidate_events(run: Path) -> list[dict]:
-    return [e for e in RunStore(run).events() if e["type"] == "candidate"]
+def candidate_events(run: Path) -> list[CandidateEvent]:
+    return [e for e in RunStore(run).events() if isinstance(e, CandidateEvent)]
+
+
+def round_events(run: Path) -> list[RoundEvent]:
+    return [e for e in RunStore(run).events() if isinstance(e, RoundEvent)]
 
 
 def test_offline_run_end_to_end(tmp_path: Path) -> None:
@@ -66,10 +71,8 @@ def test_offline_run_end_to_end(tmp_path: Path) -> None:
     events = candidate_events(run)
     assert len(events) == 2 * (3 + 5)
     first = events[0]
-    for key in ("id", "parent", "round", "iteration", "backend", "model", "template", "reply",
-                "code", "errors", "fitness", "descriptors", "placed", "prompt_tokens", "latency"):  # fmt: skip
-        assert key in first
-    assert first["backend"] == "offline"
+    assert first.backend == "offline" and first.reply and first.code and first.template
+    assert first.fitness is not None and first.descriptors and first.latency is not None
 
 
 def test_bad_config_is_one_clear_line(tmp_path: Path) -> None:
@@ -79,7 +82,7 @@ def test_bad_config_is_one_clear_line(tmp_path: Path) -> None:
         main, ["evolve", "--config", str(bad), "--run-dir", str(tmp_path / "r")]
     )
     assert result.exit_code == 2
-    assert "'rounds' must be an integer" in result.stderr
+    assert "'rounds' must be a whole number" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -100,9 +103,7 @@ def test_sigkill_mid_round_then_resume(tmp_path: Path) -> None:
     reference = tmp_path / "reference"
     done = evolve(*[a if a != str(run) else str(reference) for a in args])
     assert done.returncode == 0, done.stderr
-    expected = [
-        (e["round"], e["iteration"], e["code"], e["fitness"]) for e in candidate_events(reference)
-    ]
+    expected = [(e.round, e.iteration, e.code, e.fitness) for e in candidate_events(reference)]
 
     process = subprocess.Popen(
         [sys.executable, "-m", "arena.cli", "evolve", *args],
@@ -121,13 +122,13 @@ def test_sigkill_mid_round_then_resume(tmp_path: Path) -> None:
 
     resumed = evolve("--resume", "--run-dir", str(run))
     assert resumed.returncode == 0, resumed.stderr
-    got = [(e["round"], e["iteration"], e["code"], e["fitness"]) for e in candidate_events(run)]
+    got = [(e.round, e.iteration, e.code, e.fitness) for e in candidate_events(run)]
     assert got == expected  # every completed candidate once, nothing lost or repeated
-    ids = [e["id"] for e in candidate_events(run)]
+    ids = [e.id for e in candidate_events(run)]
     assert ids == list(range(len(ids)))
-    last_round = [e for e in RunStore(run).events() if e["type"] == "round"][-1]
-    archive = Archive.from_json(last_round["archive"])
-    assert len(archive) == len(last_round["archive"]["elites"]) > 0
+    last_round = round_events(run)[-1]
+    archive = Archive.from_json(last_round.archive)
+    assert len(archive) == len(last_round.archive["elites"]) > 0
 
 
 def test_no_api_key_in_run_files_or_output(tmp_path: Path) -> None:
@@ -145,8 +146,10 @@ def test_no_api_key_in_run_files_or_output(tmp_path: Path) -> None:
     for path in run.rglob("*"):
         if path.is_file():
             assert secret not in path.read_text(errors="replace"), path
-    failures = [e["failure"] for e in candidate_events(run)]
+    failures = [e.failure for e in candidate_events(run)]
     assert failures and all(failures)  # the server is unreachable: recorded, run went on
+    assert result.returncode == 1  # ... and a run whose every call failed says so
+    assert "every model call failed" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_dask_local_cluster_gives_the_same_run(tmp_path: Path) -> None:
@@ -156,18 +159,14 @@ def test_dask_local_cluster_gives_the_same_run(tmp_path: Path) -> None:
     assert local.returncode == 0, local.stderr
     dask = evolve(*common, "--run-dir", str(tmp_path / "dask"), "--dask", "local")
     assert dask.returncode == 0, dask.stderr
-    key = [
-        (e["iteration"], e["code"], e["fitness"], e["placed"])
-        for e in candidate_events(tmp_path / "local")
-    ]
+    key = [(e.iteration, e.code, e.fitness, e.placed) for e in candidate_events(tmp_path / "local")]
     assert key == [
-        (e["iteration"], e["code"], e["fitness"], e["placed"])
-        for e in candidate_events(tmp_path / "dask")
+        (e.iteration, e.code, e.fitness, e.placed) for e in candidate_events(tmp_path / "dask")
     ]
-    rounds = [e for e in RunStore(tmp_path / "local").events() if e["type"] == "round"]
-    rounds_dask = [e for e in RunStore(tmp_path / "dask").events() if e["type"] == "round"]
-    assert rounds[0]["archive"] == rounds_dask[0]["archive"]
-    assert rounds[0]["code"] == rounds_dask[0]["code"]
+    rounds = round_events(tmp_path / "local")
+    rounds_dask = round_events(tmp_path / "dask")
+    assert rounds[0].archive == rounds_dask[0].archive
+    assert rounds[0].code == rounds_dask[0].code
 
 
 def test_eval_against_records_generality_each_round(tmp_path: Path) -> None:
@@ -182,11 +181,11 @@ def test_eval_against_records_generality_each_round(tmp_path: Path) -> None:
          "--eval-against", str(held_out), "--config", str(tiny_config(tmp_path)), *FLAGS],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    rounds = [e for e in RunStore(run).events() if e["type"] == "round"]
+    rounds = round_events(run)
     assert len(rounds) == 2
     for event in rounds:
-        assert event["generality"] in (0.0, 0.5, 1.0)
-        assert 0.0 <= event["koth"] <= 300.0
+        assert event.generality in (0.0, 0.5, 1.0)
+        assert 0.0 <= event.koth <= 300.0
     assert "generality" in result.stdout
 
 
@@ -210,5 +209,5 @@ def test_hill_preset_sets_the_rules_of_the_run(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     config = (run / "config.toml").read_text()
     assert "core_size = 80\n" in config and "max_length = 5\n" in config
-    codes = [e["code"] for e in candidate_events(run) if e["fitness"] is not None]
+    codes = [e.code for e in candidate_events(run) if e.fitness is not None]
     assert codes and all("CORESIZE == 80" in c for c in codes if "CORESIZE ==" in c)

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from arena.battle import play
 from arena.cli import main
 from arena.hill import (
-    HillError,
     ResultCache,
     content_hash,
     koth_score,
@@ -21,8 +20,9 @@ from arena.hill import (
     pair_battles,
     run_hill,
 )
-from arena.presets import hill_settings
 from arena.redcode import assemble
+from arena.redcode.files import WarriorFileError
+from arena.settings import hill_settings
 
 S = hill_settings("94nop")
 # a small, varied subset of the human corpus (stones, papers, scanners, imps)
@@ -200,7 +200,7 @@ def test_bad_input_is_one_line_and_status_2(args, shared):
 
 
 def test_explicit_file_must_assemble(shared):
-    with pytest.raises(HillError, match="does not assemble"):
+    with pytest.raises(WarriorFileError, match=r"stone\.red:\d+: "):
         load_warriors([shared / "corpus" / "human" / "stone.red"], S)
 
 

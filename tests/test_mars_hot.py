@@ -26,9 +26,9 @@ from arena.mars.layout import (
     MODE_SHIFT_A,
     MODE_SHIFT_B,
     QUEUE_DTYPE,
-    Program,
     new_core,
 )
+from arena.mars.program import Program
 from arena.redcode.model import LDP, STP, Warrior
 
 CORE = 61  # small and prime: warriors hit each other and wrap around often

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arena.battle import debugger as battle_debugger
 from arena.battle import play
-from arena.mars.debugger import Debugger
 from arena.mars.engine import PSpace, default_pspace_size
 from arena.redcode import assemble
 from arena.settings import Settings
@@ -75,7 +75,7 @@ val     dat 0, 77
 idx     dat 0, 4
 """
     w = asm(text)
-    dbg = Debugger.for_battle([w, asm(LOOPER)], S, rounds=2, fixed_position=400)
+    dbg = battle_debugger([w, asm(LOOPER)], S, rounds=2, fixed_position=400)
     dbg.run()
     ps = dbg.pspace
     assert ps.read(0, 3) == 321

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arena.battle import debugger as battle_debugger
 from arena.battle import initial_seed, place
 from arena.mars.debugger import Debugger
 from arena.mars.kernel import TR_A, TR_B, TR_INS, TR_NPROCS, TR_PC, TR_W
@@ -83,7 +84,7 @@ def test_trace(path, shared):
 
 def test_debugger_events_and_step_objects(shared):
     warriors = [golden_warrior("dwarf"), golden_warrior("imp")]
-    dbg = Debugger.for_battle(warriors, Settings(), fixed_position=4000)
+    dbg = battle_debugger(warriors, Settings(), fixed_position=4000)
     first = dbg.step()
     assert len(first) == 1 and first[0].step == 0 and first[0].warrior == 0
     assert first[0].text() == "MOV.I $2 $2" and first[0].pc == 1
@@ -97,7 +98,7 @@ def test_debugger_events_and_step_objects(shared):
 
 def test_debugger_cycles_budget_and_rounds(shared):
     warriors = [golden_warrior("dwarf"), golden_warrior("imp")]
-    dbg = Debugger.for_battle(warriors, Settings(), rounds=2, fixed_position=4000)
+    dbg = battle_debugger(warriors, Settings(), rounds=2, fixed_position=4000)
     assert dbg.budget == 2 * 80000
     steps = dbg.step_cycles(3)
     assert [s.warrior for s in steps] == [0, 1] * 3

@@ -102,8 +102,8 @@ async def test_zoom_shows_one_cell_per_character_and_scrolls():
 def test_arena_never_imports_textual_and_the_runner_stays_light():
     code = (
         "import sys, arena.redcode, arena.mars.debugger, arena.battle, arena.hill, "
-        "arena.evolve.session, arena.prompts, tui.evolve_runner, tui.battle_session, "
-        "tui.evolve_state; "
+        "arena.evolve.session, arena.evolve.driver, arena.evolve.view, arena.prompts, "
+        "tui.battle_session; "
         "print('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 from textual.widgets import DataTable, Input, Select
 
+from arena.evolve.events import RoundEvent
 from tests.test_tui_helpers import answer, make_run_dir, settle, wait_for
 from tui.app import ArenaApp
 from tui.evolve import EvolveScreen
@@ -76,7 +77,7 @@ async def test_pause_resume_and_stop_a_run(tmp_path: Path):
 async def test_attach_to_a_run_directory_and_see_its_rounds(tmp_path: Path):
     run_dir = tmp_path / "done"
     events = await make_run_dir(run_dir, rounds=3)
-    rounds = [e for e in events if e["type"] == "round"]
+    rounds = [e for e in events if isinstance(e, RoundEvent)]
     assert len(rounds) == 3
     app = ArenaApp("evolve")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -86,14 +87,14 @@ async def test_attach_to_a_run_directory_and_see_its_rounds(tmp_path: Path):
         await wait_for(pilot, lambda: len(screen.state.rounds) == 3)
         await settle(pilot)
         assert screen.mode == "following"
-        assert screen.state.config.core_size == 800
+        assert screen.state.config.settings.core_size == 800
         assert [r.round for r in screen.state.rounds] == [0, 1, 2]
-        assert [r.fitness for r in screen.state.rounds] == [e["fitness"] for e in rounds]
+        assert [r.fitness for r in screen.state.rounds] == [e.fitness for e in rounds]
         assert screen.query_one("#champion-table", DataTable).row_count == 3
         plot = screen.query_one("#fitness-plot", LinePlot)
-        assert plot.series[0].values == tuple(e["fitness"] for e in rounds)
+        assert plot.series[0].values == tuple(e.fitness for e in rounds)
         # the last round's archive is on the heatmap
-        elites = rounds[-1]["archive"]["elites"]
+        elites = rounds[-1].archive["elites"]
         assert int((~np.isnan(screen.state.grid)).sum()) == len(elites)
         # stop following
         await pilot.press("x")

@@ -52,12 +52,12 @@ TINY = {
 }
 
 
-async def make_run_dir(path, **overrides) -> list[dict]:
+async def make_run_dir(path, **overrides) -> list:
     """A finished offline evolution run in ``path`` (core 800, few candidates)."""
     from arena.evolve.config import resolve
     from arena.evolve.session import open_run
 
-    events: list[dict] = []
+    events: list = []
 
     run = open_run(resolve(flags={**TINY, **overrides}), path, on_event=events.append)
     try:

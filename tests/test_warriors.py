@@ -17,9 +17,9 @@ from arena.battle import play
 from arena.mars.debugger import Debugger
 from arena.mars.engine import PSpace
 from arena.paths import data_dir
-from arena.presets import admits, hill_settings
 from arena.redcode import assemble, assemble_file
 from arena.redcode.model import DAT, SPL
+from arena.settings import admission_problem, hill_settings
 
 WARRIORS = data_dir("warriors")
 FILES = sorted(WARRIORS.glob("*.red"))
@@ -109,9 +109,9 @@ def test_assert_is_evaluated(path: Path):
 
 def test_only_the_switcher_needs_pspace():
     for path in FILES:
-        reason = admits("94nop", w(path.stem))
+        reason = admission_problem(hill_settings("94nop"), w(path.stem))
         assert (reason is not None) == (path.stem == "chameleon"), path.stem
-        assert admits("94", w(path.stem)) is None
+        assert admission_problem(hill_settings("94"), w(path.stem)) is None
 
 
 def test_our_code_is_our_own(shared):

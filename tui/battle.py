@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from arena.paths import data_dir
+from arena.redcode.files import warrior_files_in
 from arena.settings import Settings
 from tui.battle_session import (
     BattleSession,
@@ -50,7 +51,7 @@ def default_warriors() -> list[Path]:
     preferred = [folder / "dwarf.red", folder / "imp.red"]
     if all(p.is_file() for p in preferred):
         return preferred
-    return sorted(folder.glob("*.red"))[:2]
+    return warrior_files_in(folder)[:2]
 
 
 def speed_text(speed: int) -> str:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from arena.mars.debugger import Debugger
+from arena.battle import debugger as battle_debugger
 from arena.mars.layout import AV, BV, CELL, INS
 from arena.redcode import assemble, format_instruction
+from arena.redcode.files import read_warrior_text
 from arena.redcode.model import ADD, DIV, DJN, LDP, MOD, MOV, MUL, SUB, Warrior
 from arena.settings import Settings
 
@@ -59,7 +60,7 @@ class Contender:
 def load_contender(path: str | Path, settings: Settings) -> Contender:
     """Assemble a file into a Contender; raises ValueError with the first error."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_warrior_text(path)  # WarriorFileError is a ValueError
     return contender_from_text(text, settings, origin=str(path), fallback=path.stem)
 
 
@@ -149,7 +150,7 @@ class BattleSession:
         warriors = [c.warrior for c in self.contenders]
         # the session derives its marks from the trace rows (by warrior), so the
         # Debugger's own per-step event sets are not needed
-        self.debugger = Debugger.for_battle(
+        self.debugger = battle_debugger(
             warriors,
             self.settings,
             rounds=max(self.settings.rounds, 1),

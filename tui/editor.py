@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,8 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from arena.io import write_atomic
 from arena.paths import data_dir
 from arena.redcode import AssemblyResult, assemble, format_instruction
+from arena.redcode.files import WarriorFileError, read_warrior_text
 from arena.settings import Settings
 from tui.widgets.dialogs import EDITOR_BUFFER, AskText, PickOne, warrior_files
 from tui.widgets.navbar import NavBar
@@ -56,18 +57,6 @@ class Assembled(Message):
         self.version = version
         self.result = result
         super().__init__()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def suggested_name(text: str) -> str:
@@ -246,9 +235,9 @@ class EditorScreen(Screen):
                 return
             path = Path(value).expanduser()
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError as exc:
-                self.notify(f"cannot open {path}: {exc.strerror or exc}", severity="error")
+                text = read_warrior_text(path)
+            except WarriorFileError as exc:
+                self.notify(str(exc), severity="error")
                 return
             self.set_text(text, path)
             self.notify(f"opened {path}")

@@ -39,10 +39,13 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from arena.evolve.config import ConfigError, RunConfig, resolve
+from arena.evolve.config import RunConfig, resolve
+from arena.evolve.driver import ChildRun
+from arena.evolve.events import Event
+from arena.evolve.store import EventFollower
+from arena.evolve.view import RunView, read_config
 from arena.paths import data_dir
-from tui.evolve_runner import ChildRun
-from tui.evolve_state import EventFollower, EvolveState, read_config
+from arena.settings import PRESETS, SettingsError
 from tui.widgets.dialogs import AskText, PickOne, warrior_files
 from tui.widgets.heatmap import Heatmap
 from tui.widgets.navbar import NavBar
@@ -54,25 +57,7 @@ RENDER_INTERVAL = 0.25  # seconds between redraws of a live run
 
 
 def hill_names() -> list[str]:
-    try:
-        from arena.presets import PRESETS
-
-        return list(PRESETS)
-    except ImportError:  # pragma: no cover - presets ship with arena
-        return []
-
-
-def hill_flags(name: str) -> dict[str, int]:
-    from arena.presets import PRESETS
-
-    s = PRESETS[name].settings
-    return {
-        "core_size": s.core_size,
-        "max_cycles": s.max_cycles,
-        "max_processes": s.max_processes,
-        "max_length": s.max_length,
-        "min_distance": s.min_distance,
-    }
+    return list(PRESETS)
 
 
 def backend_names() -> list[str]:
@@ -122,10 +107,10 @@ class EvolveScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.state = EvolveState()
+        self.state = RunView()
         self.run_dir: Path | None = None
         self.mode = "idle"  # idle | running | paused | following | finished
-        self._pending: deque[dict[str, Any]] = deque()
+        self._pending: deque[Event] = deque()
         self._child: ChildRun | None = None
         self._lock = threading.Lock()
         self._log_shown = 0
@@ -273,7 +258,7 @@ class EvolveScreen(Screen):
             flags["opponents"] = opponents
         hill = self.query_one("#f-hill", Select).value
         if isinstance(hill, str):
-            flags.update(hill_flags(hill))
+            flags["hill"] = hill
         return flags
 
     def action_start(self) -> None:
@@ -283,7 +268,7 @@ class EvolveScreen(Screen):
         problem = self.query_one("#evolve-problem", Static)
         try:
             config = resolve(flags=self.form_flags())
-        except (ConfigError, ValueError) as exc:
+        except (SettingsError, ValueError) as exc:
             problem.update(str(exc))
             self.query_one(TabbedContent).active = "setup"
             return
@@ -304,7 +289,7 @@ class EvolveScreen(Screen):
         self._run_worker(self._generation, config, self.run_dir)
 
     def _reset(self, config: RunConfig | None) -> None:
-        self.state = EvolveState(config)
+        self.state = RunView(config)
         self._pending.clear()
         self._log_shown = 0
         self.query_one("#evolve-log", RichLog).clear()
@@ -347,7 +332,7 @@ class EvolveScreen(Screen):
         if generation == self._generation:
             self.post_message(RunFinished(error, stopped))
 
-    def _push(self, generation: int, events: list[dict[str, Any]]) -> None:
+    def _push(self, generation: int, events: list[Event]) -> None:
         """From any thread: queue events and nudge the screen."""
         if generation != self._generation or not events:
             return

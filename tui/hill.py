@@ -142,13 +142,14 @@ class HillScreen(Screen):
     def _hill_worker(
         self, generation: int, folder: str, hill: str, rounds: int, use_cache: bool
     ) -> None:
+        from arena.errors import ArenaError
         from arena.hill import HillError, ResultCache, default_cache_dir, load_warriors, run_hill
-        from arena.presets import hill_settings
+        from arena.settings import hill_settings
 
         skipped: list[str] = []
         try:
             settings = hill_settings(hill)
-            entries = load_warriors([folder], settings, hill=hill, skipped=skipped)
+            entries = load_warriors([folder], settings, skipped=skipped)
             if len(entries) < 2:
                 raise HillError(f"{folder}: fewer than two warriors can play on hill {hill}")
             cache = ResultCache(default_cache_dir(), settings) if use_cache else None
@@ -157,7 +158,7 @@ class HillScreen(Screen):
                 self.post_message(HillProgress(generation, done, total))
 
             result = run_hill(entries, settings, rounds=rounds, cache=cache, progress=progress)
-        except (HillError, OSError, ValueError, KeyError) as exc:
+        except (ArenaError, OSError, ValueError) as exc:
             self.post_message(HillDone(generation, error=str(exc), skipped=skipped))
             return
         self.post_message(HillDone(generation, result, skipped))
@@ -295,12 +296,9 @@ class HillScreen(Screen):
 
 
 def _hills() -> list[tuple[str, str]]:
-    try:
-        from arena.presets import PRESETS
+    from arena.settings import PRESETS
 
-        return [(p.name, p.name) for p in PRESETS.values()]
-    except ImportError:  # pragma: no cover
-        return [("94", "94")]
+    return [(p.name, p.name) for p in PRESETS.values()]
 
 
 def _short(path: Path) -> str:

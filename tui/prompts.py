@@ -27,9 +27,9 @@ from textual.widgets.option_list import Option
 from textual.widgets.text_area import TextAreaTheme
 
 from arena import prompts as P
+from arena.io import write_atomic
 from arena.paths import data_dir
 from arena.settings import Settings
-from tui.editor import write_atomic
 from tui.widgets.dialogs import AskText
 from tui.widgets.navbar import NavBar
 

@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
+from arena.errors import UsageError
+from arena.secrets import make_redactor
 from arena.settings import DEFAULT_SETTINGS, Settings
 
 Kind = Literal["new", "mutate", "crossover"]
@@ -96,22 +98,6 @@ class Backend(Protocol):
     async def aclose(self) -> None: ...
 
 
-def make_redactor(*secrets: str | None) -> Callable[[str], str]:
-    """A function that blanks every occurrence of the given secrets in a text.
-
-    Used on every error message a backend produces, so a server that echoes the
-    Authorization header back (or an SDK message that quotes it) cannot leak a key.
-    """
-    values = tuple(sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True))
-
-    def redact(text: str) -> str:
-        for value in values:
-            text = text.replace(value, "[redacted]")
-        return text
-
-    return redact
-
-
 def _identity(text: str) -> str:
     return text
 
@@ -177,6 +163,7 @@ class BaseBackend:
             completion,
             latency_seconds=latency,
             error=None if completion.error is None else self._clean(completion.error),
+            text=None if completion.text is None else self._redact(completion.text),
         )
 
     async def _complete_one(self, request: Request, index: int) -> Completion:
@@ -256,7 +243,7 @@ def describe_exception(exc: BaseException) -> str:
 NO_KEY = "no-key-needed"  # sent to keyless local servers, which ignore it
 
 
-class MissingKeyError(RuntimeError):
+class MissingKeyError(UsageError, RuntimeError):
     """The backend needs an API key and the environment variable holding it is empty."""
 
 

@@ -12,8 +12,7 @@ import sys
 
 import click
 
-from arena.commands.flags import settings_options
-from arena.presets import hill_option, settings_for
+from arena.commands.flags import hill_option, settings_for, settings_options
 from arena.redcode.assembler import assemble_file, pmars_report
 from arena.redcode.printer import load_file
 

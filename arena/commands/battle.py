@@ -20,6 +20,7 @@ exit status 2.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -29,8 +30,9 @@ from pathlib import Path
 import click
 
 from arena.battle import BattleResult, PlacementError, play
+from arena.errors import UsageError
 from arena.mars.engine import available_threads
-from arena.presets import PRESETS, hill_settings
+from arena.redcode.files import load_warrior_file
 from arena.redcode.model import Warrior
 from arena.scoring import (
     DEFAULT_FORMULA,
@@ -41,29 +43,25 @@ from arena.scoring import (
     score_points,
     wlt,
 )
-from arena.settings import Settings
+from arena.settings import (
+    FIELDS,
+    MAX_WARRIORS,
+    Settings,
+    build_settings,
+    check_memory,
+    pmars_flag,
+    preset,
+)
 
-MAX_WARRIORS = 100
-MAX_CORE_SIZE = 2**30
 USAGE_ERROR = 2
 
 
-class BattleUsageError(Exception):
+class BattleUsageError(UsageError):
     """A bad flag, value or file: reported as one line, exit status 2."""
 
 
-# letter -> (field, minimum, maximum); pMARS's ranges
-_VALUE_FLAGS: dict[str, tuple[str, int, int]] = {
-    "r": ("rounds", 0, 2**31 - 1),
-    "s": ("core_size", 1, MAX_CORE_SIZE),
-    "c": ("max_cycles", 1, 2**62),
-    "p": ("max_processes", 1, 2**31 - 1),
-    "l": ("max_length", 1, 1000),
-    "d": ("min_distance", 1, MAX_CORE_SIZE),
-    "S": ("pspace_size", 1, MAX_CORE_SIZE),
-    "R": ("read_limit", 1, MAX_CORE_SIZE),
-    "W": ("write_limit", 1, MAX_CORE_SIZE),
-}
+# letter -> field, from the one table of settings (pMARS's letters and ranges)
+_VALUE_FLAGS: dict[str, str] = {f.letter: name for name, f in FIELDS.items()}
 _BOOL_FLAGS = {"k": "koth", "b": "brief", "f": "checksum", "P": "permutate", "o": "sort"}
 
 
@@ -123,10 +121,7 @@ def parse_args(argv: list[str]) -> BattleArgs:
                 if name == "batch":
                     args.batch = value
                 elif name == "hill":
-                    if value.lower() not in PRESETS:
-                        known = ", ".join(PRESETS)
-                        raise BattleUsageError(f"unknown hill {value!r} (known: {known})")
-                    args.hill = value.lower()
+                    args.hill = preset(value).name
                 else:
                     low = 1 if name == "threads" else 0
                     setattr(args, name, _number(value, f"-{name}", low, 2**31 - 1))
@@ -148,8 +143,9 @@ def parse_args(argv: list[str]) -> BattleArgs:
                     elif letter == "=":
                         args.formula = value
                     else:
-                        key, low, high = _VALUE_FLAGS[letter]
-                        args.values[key] = _number(value, letter, low, high)
+                        key = _VALUE_FLAGS[letter]
+                        f = FIELDS[key]
+                        args.values[key] = _number(value, letter, f.low, f.high)
                 else:
                     raise BattleUsageError(f"unknown option -{letter}")
         else:
@@ -159,91 +155,28 @@ def parse_args(argv: list[str]) -> BattleArgs:
 
 
 def settings_for(args: BattleArgs) -> Settings:
-    """The Settings of parsed arguments, checked as pMARS checks them."""
+    """The Settings of parsed arguments, checked as pMARS checks them (errors by flag)."""
     n = len(args.files)
-    values = dict(args.values)
-    if args.hill:
-        rules = hill_settings(args.hill)
-        for key in ("core_size", "max_cycles", "max_processes", "max_length", "min_distance"):
-            values.setdefault(key, getattr(rules, key))
-        if (
-            args.values.get("max_length", 0) > rules.min_distance
-            and "min_distance" not in args.values
-        ):
-            values["min_distance"] = args.values["max_length"]
+    values: dict[str, int | None] = dict(args.values)
     if args.permutate and "rounds" not in values:
-        values["rounds"] = -1  # resolved below: every (position, first mover)
-    settings = Settings(warriors=max(n, 1), **values)
-    if "min_distance" not in values:
-        settings = settings.with_(min_distance=settings.max_length)
-    elif settings.min_distance < settings.max_length:
-        raise BattleUsageError("-d (distance) must not be less than -l (warrior length)")
-    if n and settings.core_size < n * settings.min_distance:
-        raise BattleUsageError(
-            f"core size {settings.core_size} is too small for {n} warriors at distance "
-            f"{settings.min_distance}"
-        )
-    if settings.pspace > settings.core_size:
-        raise BattleUsageError("-S (P-space size) must not exceed the core size")
-    for limit, letter in ((settings.read, "-R"), (settings.write, "-W")):
-        if settings.core_size % limit:
-            raise BattleUsageError(f"{letter} must divide the core size")
-    if args.permutate:
-        if n != 2:
-            raise BattleUsageError("-P works with exactly 2 warriors")
-        if settings.rounds < 0:
-            settings = settings.with_(rounds=2 * settings.core_size - 4 * settings.min_distance + 2)
+        values["rounds"] = 0  # resolved below: every (position, first mover)
+    if args.permutate and n != 2:
+        raise BattleUsageError("-P works with exactly 2 warriors")
+    threads = args.threads or available_threads()
+    settings = build_settings(
+        args.hill, values, warriors=n, battle=n > 0, threads=threads, label=pmars_flag
+    )
+    if args.permutate and "rounds" not in args.values:
+        rounds = 2 * settings.core_size - 4 * settings.min_distance + 2
+        settings = settings.with_(rounds=rounds)
+        check_memory(settings, threads=threads, label=pmars_flag)
     return settings
-
-
-_WARRIOR_CACHE: dict[tuple, Warrior] = {}
 
 
 def load_warrior(path: str, settings: Settings) -> tuple[Warrior, list[str]]:
     """Assemble one file (Redcode or a pMARS load file); returns it and its warnings."""
-    p = Path(path)
-    try:
-        stat = p.stat()
-    except OSError as exc:
-        raise BattleUsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not p.is_file():
-        raise BattleUsageError(f"cannot read {path}: not a file")
-    key = (
-        str(p.resolve()),
-        stat.st_mtime_ns,
-        stat.st_size,
-        settings.core_size,
-        settings.max_length,
-        settings.max_processes,
-        settings.max_cycles,
-        settings.min_distance,
-        settings.pspace,
-        settings.rounds,
-        settings.warriors,
-    )
-    if key in _WARRIOR_CACHE:
-        return _WARRIOR_CACHE[key], []
-    from arena.redcode.assembler import assemble_file
-
-    try:
-        result = assemble_file(str(p), settings)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BattleUsageError(f"cannot read {path}: {exc}") from None
-    if not result.ok or result.warrior is None:
-        errors = [d for d in result.diagnostics if d.severity == "error"]
-        first = errors[0] if errors else None
-        where = f"{path}:{first.line}" if first and first.line else path
-        message = first.message if first else "does not assemble"
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        raise BattleUsageError(f"{where}: error: {message}{more}")
-    if len(result.warrior) == 0:
-        raise BattleUsageError(f"{path}: error: the warrior has no instructions")
-    from arena.redcode.assembler import pmars_report
-
-    report = pmars_report(result)  # pMARS's own wording, as it prints it on stderr
-    warnings = [report.rstrip("\n")] if report else []
-    _WARRIOR_CACHE[key] = result.warrior
-    return result.warrior, warnings
+    loaded = load_warrior_file(path, settings)
+    return loaded.warrior, ([loaded.report.rstrip("\n")] if loaded.report else [])
 
 
 def _fixed_position(text: str, settings: Settings) -> int:
@@ -409,10 +342,14 @@ def table(prep: Prepared, res: BattleResult) -> str:
 
 
 def _batch(source: str) -> int:
-    stream = sys.stdin if source == "-" else None
-    if stream is None:
+    # bytes that are not UTF-8 become U+FFFD: that line is answered with an error, and
+    # the stream goes on
+    if source == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace") if raw else sys.stdin
+    else:
         try:
-            stream = open(source, encoding="utf-8")  # noqa: SIM115 - closed below
+            stream = open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
         except OSError as exc:
             _fail(f"cannot read {source}: {exc.strerror or exc}")
     try:
@@ -449,13 +386,19 @@ def _batch(source: str) -> int:
                     }
             except json.JSONDecodeError as exc:
                 out = {"args": None, "error": f"line {number}: not JSON: {exc.msg}"}
-            except BattleUsageError as exc:
+            except RecursionError:
+                out = {"args": None, "error": f"line {number}: not JSON: nested too deeply"}
+            except UsageError as exc:
                 out = {"args": args, "error": str(exc)}
+            except MemoryError:
+                out = {"args": args, "error": "out of memory: use smaller settings"}
             sys.stdout.write(json.dumps(out) + "\n")
             sys.stdout.flush()
     finally:
-        if stream is not sys.stdin:
+        if source != "-":
             stream.close()
+        elif stream is not sys.stdin:
+            stream.detach()  # leave the process's stdin open
     return 0
 
 
@@ -492,14 +435,14 @@ def battle(argv: tuple[str, ...]) -> None:
                 raise BattleUsageError("--batch takes no other arguments")
             sys.exit(_batch(args.batch))
         prep = prepare(words)
-    except BattleUsageError as exc:
+    except UsageError as exc:
         _fail(str(exc))
         return
     for warning in prep.warnings:
         click.echo(warning, err=True)
     try:
         res = run(prep)
-    except BattleUsageError as exc:
+    except UsageError as exc:
         _fail(str(exc))
         return
     if prep.args.json:

@@ -14,11 +14,11 @@ import json
 import click
 
 from arena.bench import DEFAULT_PLACEMENTS, BenchResult, evaluate, load_set
-from arena.commands.flags import settings_options
-from arena.commands.hill import OneLineCommand, cache_options, progress_bar, run_options
-from arena.hill import BattleStats, HillError, ResultCache, default_cache_dir, settings_key
+from arena.commands.flags import hill_option, settings_for, settings_options
+from arena.commands.hill import cache_options, progress_bar, run_options
+from arena.hill import BattleStats, ResultCache, default_cache_dir, settings_key
+from arena.mars.engine import available_threads
 from arena.paths import data_dir
-from arena.presets import hill_option, settings_for
 
 
 def format_results(results: list[BenchResult], per_opponent: bool) -> str:
@@ -47,7 +47,7 @@ def format_results(results: list[BenchResult], per_opponent: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("bench", cls=OneLineCommand)
+@click.command("bench")
 @click.argument("warriors", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--against",
@@ -86,13 +86,10 @@ def bench(
     """KotH score and generality of each WARRIOR against a set of warriors."""
     if flags.pop("rounds", None) is not None:
         raise click.UsageError("use --placements for the rounds per opponent")
-    settings = settings_for(hill, 2, **flags)
+    settings = settings_for(hill, 2, threads=threads or available_threads(), **flags)
     skipped: list[str] = []
-    try:
-        mine = load_set(warriors, settings, hill=hill, skipped=skipped)
-        theirs = load_set(against or [data_dir("warriors")], settings, hill=hill, skipped=skipped)
-    except HillError as exc:
-        raise click.UsageError(str(exc)) from None
+    mine = load_set(warriors, settings, skipped=skipped)
+    theirs = load_set(against or [data_dir("warriors")], settings, skipped=skipped)
     for line in skipped:
         click.echo(f"arena bench: skipped {line}", err=True)
     if not mine:
@@ -107,10 +104,10 @@ def bench(
             mine, theirs, settings, placements=placements, seed=seed, threads=threads,
             cache=cache, progress=update, stats=stats,
         )  # fmt: skip
-    except HillError as exc:
-        raise click.UsageError(str(exc)) from None
     finally:
         close()
+    if cache.problem:
+        click.echo(f"arena bench: warning: {cache.problem}", err=True)
     if not quiet:
         click.echo(
             f"arena bench: {len(mine)} x {len(theirs)} warriors, {placements} placements; "

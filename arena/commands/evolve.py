@@ -2,21 +2,29 @@
 
 Precedence: defaults < ``--preset`` < ``--config FILE`` < flags on the command line.
 Ends with a summary table of the rounds; everything is in the run directory.
+
+Exit status (``arena.errors``): 0 when the run finished or was stopped cleanly; 2 for a
+bad flag, config, warrior file or run dir, or a missing API key (nothing is created);
+1 when the run could not go on (disk, cluster) or every model call failed; 130 when
+interrupted. A stopped or failed run continues with ``--resume``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from arena.evolve.config import PRESETS, ConfigError, resolve
-from arena.presets import hill_option, hill_settings
+from arena.commands.flags import hill_option, settings_options
+from arena.errors import INTERRUPTED, RunFailure, UsageError
+from arena.evolve.config import RUN_PRESETS, RunConfig, resolve
+from arena.evolve.events import CandidateEvent, Event, RoundEvent
+from arena.evolve.view import RunView
 
 
-def _summary_table(rounds) -> str:
+def _summary_table(rounds: list[RoundEvent]) -> str:
     lines = [f"{'round':>5}  {'champion':>8}  {'fitness':>8}  {'valid':>5}  {'placed':>6}  "
              f"{'generality':>10}  {'koth':>6}"]  # fmt: skip
     for o in rounds:
@@ -31,6 +39,38 @@ def _summary_table(rounds) -> str:
     return "\n".join(lines)
 
 
+def planned_candidates(config: RunConfig, opponents: int) -> int:
+    """Candidates the run makes if no round stops early (arithmetic: no per-round list)."""
+    rounds, k = config.rounds, config.history
+    total = rounds * (config.n_init + config.iterations)
+    if config.warm_start:
+        # round r is seeded with the opponents and min(r, K) champions
+        full = max(0, rounds - k)
+        ramp = min(rounds, k)
+        total += rounds * opponents + ramp * (ramp - 1) // 2 + full * k
+    return total
+
+
+def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs; a value is read as a TOML value (number, true/false) or text."""
+    import tomllib
+
+    options: dict[str, Any] = {}
+    for item in items:
+        key, eq, text = item.partition("=")
+        key = key.strip()
+        if not eq or not key.isidentifier():
+            raise UsageError(f"--backend-option {item!r}: expected KEY=VALUE")
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text
+        if not isinstance(value, str | int | float | bool):
+            value = text
+        options[key] = value
+    return options
+
+
 @click.command()
 @click.option("--rounds", type=click.IntRange(1), help="rounds (one champion each)")
 @click.option("--iterations", type=click.IntRange(0), help="iterations per round")
@@ -41,13 +81,22 @@ def _summary_table(rounds) -> str:
 @click.option("--model", help="model name for the backend")
 @click.option("--base-url", "base_url", help="OpenAI-compatible server URL (Ollama, vLLM, ...)")
 @click.option("--api-key-env", "api_key_env", help="environment variable that holds the API key")
+@click.option("--temperature", type=float, help="sampling temperature (backend option)")
+@click.option("--max-tokens", "max_tokens", type=click.IntRange(1), help="reply length limit")
+@click.option(
+    "--backend-option",
+    "backend_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="any option the backend declares (repeatable)",
+)
 @click.option("--opponents", multiple=True, help="initial opponents: files or directories")
 @click.option("--run-dir", "run_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--resume", is_flag=True, help="continue the run in --run-dir")
 @click.option(
     "--preset",
-    type=click.Choice(sorted(PRESETS)),
+    type=click.Choice(sorted(RUN_PRESETS)),
     help="named settings (paper: the paper's command)",
 )
 @click.option(
@@ -56,7 +105,7 @@ def _summary_table(rounds) -> str:
 @click.option(
     "--fitness", type=click.Choice(["melee", "koth"]), help="melee share (paper) or 1-on-1 KotH"
 )
-@click.option("--concurrency", type=click.IntRange(1), help="candidates in flight")
+@click.option("--concurrency", type=click.IntRange(1, 1024), help="candidates in flight")
 @click.option("--feedback/--no-feedback", default=None, help="battle results in mutation prompts")
 @click.option(
     "--early-stop", "early_stop", type=float, help="end a round at this fitness (0 = off)"
@@ -70,70 +119,88 @@ def _summary_table(rounds) -> str:
     help="another BACKEND:MODEL that takes turns with the main one (repeatable)",
 )
 @hill_option
+@settings_options(without=("rounds",))
 def evolve(
     config_file: Path | None,
     preset: str | None,
     run_dir: Path | None,
     resume: bool,
-    hill: str | None,
-    **flags,
+    temperature: float | None,
+    max_tokens: int | None,
+    backend_option: tuple[str, ...],
+    **flags: Any,
 ) -> None:
     """Evolve warriors with the Digital Red Queen algorithm."""
+    from arena.evolve.driver import run_to_end
     from arena.evolve.session import open_run
-
-    if hill:
-        rules = hill_settings(hill)
-        for key in ("core_size", "max_cycles", "max_processes", "max_length", "min_distance"):
-            flags[key] = getattr(rules, key)
 
     for key in ("opponents", "extra_models"):
         if flags.get(key) == ():
             flags[key] = None
+    options = parse_backend_options(backend_option)
+    if temperature is not None:
+        options["temperature"] = temperature
+    if max_tokens is not None:
+        options["max_tokens"] = max_tokens
+    if options:
+        flags["backend_options"] = options
     explicit = {k for k, v in flags.items() if v is not None}
-    try:
-        config = resolve(preset=preset, config_file=config_file, flags=flags)
-        run = open_run(config, run_dir, resume=resume, explicit=explicit)
-    except ConfigError as exc:
-        click.echo(f"arena evolve: {exc}", err=True)
-        sys.exit(2)
+    config = resolve(preset=preset, config_file=config_file, flags=flags)
+    run = open_run(config, run_dir, resume=resume, explicit=explicit)
+    for notice in run.notices:
+        click.echo(f"arena evolve: warning: {notice}", err=True)
 
     config = run.config
-    # warm starts seed each round with its opponents: the initial ones and up to K champions
-    seeds = [
-        len(run.red_queen.opponents) + min(r, config.history) if config.warm_start else 0
-        for r in range(config.rounds)
-    ]
-    total = sum(seeds) + config.rounds * (config.n_init + config.iterations)
+    view = RunView(config)
+    recorded = 0
+    for event in run.store.events():
+        view.apply(event)
+        recorded += isinstance(event, CandidateEvent)
+    total = max(planned_candidates(config, len(run.red_queen.opponents)), recorded)
     click.echo(f"run directory: {run.store.root}", err=True)
     with click.progressbar(
         length=total,
         label="evolving",
         file=sys.stderr,
         show_pos=True,
-        item_show_func=lambda e: "" if e is None else e,
+        item_show_func=lambda text: text or "",
     ) as bar:
-        done = {"n": 0}
+        bar.update(recorded)
 
-        def on_event(event: dict) -> None:
-            if event["type"] == "candidate":
-                bar.update(1, f"round {event['round']} best so far")
-            elif event["type"] == "round":
-                fitness = event["fitness"]
-                text = "-" if fitness is None else f"{fitness:.3f}"
-                click.echo(f"\nround {event['round']}: champion fitness {text}", err=True)
-            done["n"] += 1
+        def on_event(event: Event) -> None:
+            view.apply(event)
+            if isinstance(event, CandidateEvent):
+                best = "" if view.best is None else f" best {view.best:.3f}"
+                bar.update(1, f"round {event.round}{best}")
+            else:
+                text = "-" if event.fitness is None else f"{event.fitness:.3f}"
+                click.echo(f"\nround {event.round}: champion fitness {text}", err=True)
 
         run.red_queen.on_event = on_event
-
-        async def main() -> list:
-            try:
-                return await run.red_queen.run()
-            finally:
-                await run.close()
-
         try:
-            rounds = asyncio.run(main())
+            outcome = run_to_end(run)
         except KeyboardInterrupt:
-            click.echo("\ninterrupted: continue with --resume", err=True)
-            sys.exit(130)
-    click.echo(_summary_table(rounds))
+            click.echo(
+                f"\ninterrupted: continue with arena evolve --resume --run-dir {run.store.root}",
+                err=True,
+            )
+            sys.exit(INTERRUPTED)
+    click.echo(_summary_table(outcome.rounds))
+    if view.requests and view.failures == view.requests:
+        raise RunFailure(
+            f"every model call failed ({view.failures} of {view.requests}: "
+            f"{view.failure_summary()}); check the backend, model, --base-url and API key, "
+            f"then continue with arena evolve --resume --run-dir {run.store.root}"
+        )
+    if outcome.stopped:
+        click.echo(
+            f"stopped after {len(outcome.rounds)} of {config.rounds} rounds: continue with "
+            f"arena evolve --resume --run-dir {run.store.root}",
+            err=True,
+        )
+    if view.failures:
+        click.echo(
+            f"arena evolve: warning: {view.failures} of {view.requests} model calls failed "
+            f"({view.failure_summary()})",
+            err=True,
+        )

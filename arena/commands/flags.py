@@ -1,69 +1,78 @@
-"""pMARS's settings flags (-s -c -p -l -d -S -r -R -W), shared by every command.
+"""The click side of hill settings: pMARS's flags and ``--hill NAME`` on any command.
 
-The letters, ranges and defaults are pMARS 0.9.4's, so a pMARS command line works here.
+The letters, ranges and meanings come from ``arena.settings.FIELDS``, so a pMARS command
+line works here and is checked by the same rules as a config file; the settings are
+built by ``arena.settings.build_settings`` (errors name the flag).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 
-from arena.settings import Settings
+from arena.settings import DEFAULT_HILL, FIELDS, PRESETS, Settings, build_settings, pmars_flag
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-MAX_CORE_SIZE = 2**30
-MAX_WARRIOR_LENGTH = 1000  # pMARS's MAXINSTR
-
-_FLAGS: tuple[tuple[str, str, str, int, int], ...] = (
-    # letter, keyword, help, minimum, maximum
-    ("-s", "core_size", "core size [8000]", 1, MAX_CORE_SIZE),
-    ("-c", "max_cycles", "cycles until a tie [80000]", 1, 2**62),
-    ("-p", "max_processes", "maximum processes per warrior [8000]", 1, 2**31 - 1),
-    ("-l", "max_length", "maximum warrior length [100]", 1, MAX_WARRIOR_LENGTH),
-    ("-d", "min_distance", "minimum distance between warriors [= -l]", 1, MAX_CORE_SIZE),
-    ("-S", "pspace_size", "P-space size [1/16 of the core size]", 1, MAX_CORE_SIZE),
-    ("-r", "rounds", "rounds to play [1]", 0, 2**31 - 1),
-    ("-R", "read_limit", "read limit [core size]", 1, MAX_CORE_SIZE),
-    ("-W", "write_limit", "write limit [core size]", 1, MAX_CORE_SIZE),
-)
+_DEFAULTS = {
+    "core_size": "8000",
+    "max_cycles": "80000",
+    "max_processes": "8000",
+    "max_length": "100",
+    "min_distance": "= -l",
+    "pspace_size": "1/16 of the core size",
+    "rounds": "1",
+    "read_limit": "core size",
+    "write_limit": "core size",
+}
 
 
-def settings_options(function: F) -> F:
-    """Add pMARS's settings flags to a click command (keywords as in ``Settings``)."""
-    for letter, keyword, help_text, low, high in reversed(_FLAGS):
-        function = click.option(
-            letter,
-            keyword,
-            type=click.IntRange(low, high),
-            default=None,
-            help=help_text,
-        )(function)
-    return function
+def settings_options(function: F | None = None, *, without: Iterable[str] = ()) -> Any:
+    """Add pMARS's settings flags (-s -c -p -l -d -S -r -R -W) to a click command.
 
-
-def settings_from_flags(warriors: int, *, battle: bool = True, **flags: int | None) -> Settings:
-    """Settings from the flag values, checked the way pMARS checks them.
-
-    ``battle=False`` skips the check that all warriors fit in the core (assembling
-    only). Raises click.UsageError (exit status 2) with pMARS's reason when they don't fit.
+    The keywords are the ``Settings`` field names; ``without`` leaves some out (``arena
+    evolve`` has its own ``--rounds``).
     """
-    values = {k: v for k, v in flags.items() if v is not None and k in Settings.__slots__}
-    settings = Settings(warriors=max(warriors, 1), **values)
-    if flags.get("min_distance") is None:
-        settings = settings.with_(min_distance=settings.max_length)
-    elif settings.min_distance < settings.max_length:
-        raise click.UsageError("-d (minimum distance) must not be less than -l (maximum length)")
-    if battle and settings.core_size < warriors * settings.min_distance:
-        raise click.UsageError(
-            f"core size {settings.core_size} is too small for {warriors} warriors "
-            f"at distance {settings.min_distance}"
-        )
-    if settings.pspace > settings.core_size:
-        raise click.UsageError("-S (P-space size) must not exceed the core size")
-    for limit, letter in ((settings.read, "-R"), (settings.write, "-W")):
-        if settings.core_size % limit:
-            raise click.UsageError(f"{letter} must divide the core size")
-    return settings
+    skip = set(without)
+
+    def decorate(fn: F) -> F:
+        for name, f in reversed(FIELDS.items()):
+            if name in skip:
+                continue
+            fn = click.option(
+                f"-{f.letter}",
+                name,
+                type=click.IntRange(f.low, f.high),
+                default=None,
+                help=f"{f.meaning} [{_DEFAULTS[name]}]",
+            )(fn)
+        return fn
+
+    return decorate(function) if function is not None else decorate
+
+
+def hill_option(function: F) -> F:
+    """Add ``--hill NAME`` (a named hill; the single pMARS flags override its values)."""
+    return click.option(
+        "--hill",
+        "hill",
+        type=click.Choice(list(PRESETS), case_sensitive=False),
+        default=None,
+        help=f"hill settings (e.g. {DEFAULT_HILL}): " + ", ".join(PRESETS),
+    )(function)
+
+
+def settings_for(
+    hill: str | None, warriors: int = 2, *, battle: bool = True, threads: int = 1, **flags: Any
+) -> Settings:
+    """The settings of ``--hill`` and the pMARS flags (None: not given), errors by flag."""
+    return build_settings(
+        hill.lower() if hill else None,
+        flags,
+        warriors=warriors,
+        battle=battle,
+        threads=threads,
+        label=pmars_flag,
+    )

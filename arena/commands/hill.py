@@ -17,39 +17,16 @@ from collections.abc import Callable
 
 import click
 
-from arena.commands.flags import settings_options
+from arena.commands.flags import hill_option, settings_for, settings_options
 from arena.hill import (
     DEFAULT_ROUNDS,
-    HillError,
     HillResult,
     ResultCache,
     default_cache_dir,
     load_warriors,
     run_hill,
 )
-from arena.presets import hill_option, settings_for
-
-
-class OneLineCommand(click.Command):
-    """A command whose usage errors are one line on stderr (exit status 2), no usage text."""
-
-    def _fail(self, exc: click.ClickException) -> None:
-        click.echo(f"arena {self.name}: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
-
-    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.ClickException as exc:
-            self._fail(exc)
-            raise  # unreachable
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except click.ClickException as exc:
-            self._fail(exc)
-            raise  # unreachable
+from arena.mars.engine import available_threads
 
 
 def progress_bar(
@@ -136,7 +113,7 @@ def write_csv(result: HillResult) -> None:
         )
 
 
-@click.command("hill", cls=OneLineCommand)
+@click.command("hill")
 @click.argument("warriors", nargs=-1, type=click.Path())
 @click.option(
     "--rounds",
@@ -181,13 +158,10 @@ def hill(
         raise click.UsageError("give the rounds per pair once (--rounds or -r)")
     rounds = pair_rounds or flags.pop("rounds", None) or DEFAULT_ROUNDS
     flags.pop("rounds", None)
-    settings = settings_for(hill, 2, **flags)
+    settings = settings_for(hill, 2, threads=threads or available_threads(), **flags)
     skipped: list[str] = []
-    try:
-        entries = load_warriors(warriors, settings, hill=hill, skipped=skipped)
-        newcomers = load_warriors(add, settings, hill=hill, skipped=skipped)
-    except HillError as exc:
-        raise click.UsageError(str(exc)) from None
+    entries = load_warriors(warriors, settings, skipped=skipped)
+    newcomers = load_warriors(add, settings, skipped=skipped)
     for line in skipped:
         click.echo(f"arena hill: skipped {line}", err=True)
     keys = {e.key for e in entries}
@@ -208,10 +182,10 @@ def hill(
             everyone, settings, rounds=rounds, seed=seed, threads=threads, cache=cache,
             progress=update,
         )  # fmt: skip
-    except HillError as exc:
-        raise click.UsageError(str(exc)) from None
     finally:
         close()
+    if cache.problem:
+        click.echo(f"arena hill: warning: {cache.problem}", err=True)
     if not quiet:
         st = result.stats
         click.echo(

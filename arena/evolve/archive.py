@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from ribs.archives import GridArchive
 
+from arena.scoring import DESCRIPTOR_EDGES, bin_of
+
 
 @dataclass(frozen=True, slots=True)
 class Elite:
@@ -42,12 +44,14 @@ class Archive:
             },
         )
 
+    @classmethod
+    def for_axes(cls, axes: tuple[str, str] | list[str]) -> Archive:
+        """An empty archive over two named axes, with their bin edges from scoring."""
+        return cls((DESCRIPTOR_EDGES[axes[0]], DESCRIPTOR_EDGES[axes[1]]))
+
     def cell_of(self, descriptors: tuple[float, float]) -> tuple[int, int]:
         """The bin of each descriptor: values below the first edge go to bin 0."""
-        return (
-            int(np.digitize(descriptors[0], self.edges[0])),
-            int(np.digitize(descriptors[1], self.edges[1])),
-        )
+        return (bin_of(descriptors[0], self.edges[0]), bin_of(descriptors[1], self.edges[1]))
 
     def add(
         self, candidate_id: int, code: str, fitness: float, descriptors: tuple[float, float]

@@ -4,33 +4,44 @@ Precedence, lowest to highest: defaults, ``--preset``, ``--config FILE``, comman
 flags. The resolved config is written to the run directory as ``config.toml`` so a run
 can be read, repeated and resumed. Config files are parsed with ``tomllib`` and checked
 field by field; nothing in them is ever executed.
+
+The hill a run plays on is one ``arena.settings.Settings``, built by
+``arena.settings.build_settings`` like everywhere else: ``hill = "94nop"`` names a hill,
+a ``[hill]`` table may name one (``name``) and set any of its fields, and the flat keys
+``core_size``... of earlier run dirs still work. ``[backend_options]`` holds options of
+the backend (``temperature``, ``max_tokens``, or whatever a plugin declares).
+
+Every error is a ``SettingsError`` that says where the bad value came from.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from arena.settings import Settings
+from arena.scoring import DESCRIPTOR_EDGES
+from arena.settings import (
+    DEFAULT_SETTINGS,
+    HILL_FIELDS,
+    Settings,
+    SettingsError,
+    build_settings,
+    pmars_flag,
+    preset,
+)
 
-# The paper's MAP-Elites bins: edges between the 6 cells of each axis.
-SPAWNED_EDGES = (1, 10, 100, 1000, 10000)
-COVERAGE_EDGES = (10, 100, 500, 1000, 4000)
-AXES = ("spawned", "coverage", "opcodes", "length")
-DEFAULT_EDGES = {
-    "spawned": SPAWNED_EDGES,
-    "coverage": COVERAGE_EDGES,
-    "opcodes": (2, 3, 4, 6, 8),
-    "length": (3, 6, 10, 20, 40),
-}
+CONFIG_VERSION = 2  # 1: flat hill keys, no [hill] table, no selection_lag
+AXES = tuple(DESCRIPTOR_EDGES)
+COMMAND_LINE = "command line"
 
-
-class ConfigError(ValueError):
-    """A config file or flag value that cannot be used; the message says which and why."""
+# A config file of this many bytes is not a config file (it is read whole).
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class RunConfig:
     model: str = ""
     base_url: str = ""
     api_key_env: str = ""  # name of the environment variable holding the key
+    backend_options: dict[str, Any] = field(default_factory=dict)  # temperature, max_tokens...
     opponents: tuple[str, ...] = ()  # files or directories; empty means our imp
     eval_against: str = ""  # directory of held-out warriors for generality
     eval_placements: int = 20
@@ -53,69 +65,83 @@ class RunConfig:
     n_init: int = 8  # fresh warriors from the model at the start of a round
     new_probability: float = 0.1  # chance an iteration asks for a fresh warrior
     warm_start: bool = False  # seed each round's archive with opponents and champions
-    fitness: str = "melee"  # "melee" (DRQ share) or "koth" (1-on-1 hill score)
+    fitness: str = "melee"  # "melee" (DRQ share) or "koth" (1-on-1 hill score, 0-300)
     axes: tuple[str, str] = ("spawned", "coverage")
     early_stop: float = 0.0  # >0: end a round once its best fitness reaches this
     feedback: bool = False  # battle results of the parent in the mutation prompt
     crossover_probability: float = 0.0
     extra_models: tuple[str, ...] = ()  # "backend:model" pairs used in turn with the main one
     concurrency: int = 4  # candidates in flight (model calls and evaluations)
+    # Candidate i is decided (fresh or which parent) from the archive holding the first
+    # i - selection_lag + 1 results: part of the run's identity, so a run resumed with
+    # another concurrency is still the same run. 0 in a file means "= concurrency".
+    selection_lag: int = 4
     timeout: float = 120.0
     max_retries: int = 2
     dask: str = ""  # scheduler address, or "local" for a local cluster
     dask_workers: int = 2
-    # hill settings
-    core_size: int = 8000
-    max_cycles: int = 80000
-    max_processes: int = 8000
-    max_length: int = 100
-    min_distance: int = 100
-    settings_extra: dict[str, Any] = field(default_factory=dict)
+    hill: str = ""  # the named hill the settings start from ("" = pMARS's defaults)
+    settings: Settings = DEFAULT_SETTINGS  # the hill the run plays on
 
-    @property
-    def settings(self) -> Settings:
-        return Settings(
-            core_size=self.core_size,
-            max_cycles=self.max_cycles,
-            max_processes=self.max_processes,
-            max_length=self.max_length,
-            min_distance=self.min_distance,
-        )
-
-    def validate(self) -> RunConfig:
+    def validate(self, origin_of: Callable[[str], str | None] | None = None) -> RunConfig:
+        """This config, or a SettingsError naming the key (and ``origin_of(key)``)."""
         checks = [
-            (self.rounds >= 1, "rounds must be at least 1"),
-            (self.iterations >= 0, "iterations must not be negative"),
-            (self.history >= 0, "history (K) must not be negative"),
-            (self.placements >= 1, "placements must be at least 1"),
-            (self.n_init >= 1, "n_init must be at least 1"),
-            (0.0 <= self.new_probability <= 1.0, "new_probability must be within 0..1"),
-            (0.0 <= self.crossover_probability <= 1.0, "crossover_probability must be within 0..1"),
-            (self.fitness in ("melee", "koth"), "fitness must be 'melee' or 'koth'"),
-            (all(a in AXES for a in self.axes), f"axes must be two of {', '.join(AXES)}"),
+            (self.rounds >= 1, "rounds", "must be at least 1"),
+            (self.iterations >= 0, "iterations", "must not be negative"),
+            (self.history >= 0, "history", "(K) must not be negative"),
+            (1 <= self.placements <= 1_000_000, "placements", "must be within 1..1000000"),
+            (
+                1 <= self.eval_placements <= 1_000_000,
+                "eval_placements",
+                "must be within 1..1000000",
+            ),
+            (self.n_init >= 1, "n_init", "must be at least 1"),
+            (0.0 <= self.new_probability <= 1.0, "new_probability", "must be within 0..1"),
+            (
+                0.0 <= self.crossover_probability <= 1.0,
+                "crossover_probability",
+                "must be within 0..1",
+            ),
+            (self.fitness in ("melee", "koth"), "fitness", "must be 'melee' or 'koth'"),
+            (all(a in AXES for a in self.axes), "axes", f"must be two of {', '.join(AXES)}"),
             (
                 len(self.axes) == 2 and self.axes[0] != self.axes[1],
-                "axes must be two different axes",
+                "axes",
+                "must be two different axes",
             ),
-            (self.concurrency >= 1, "concurrency must be at least 1"),
-            (self.core_size >= 2, "core_size must be at least 2"),
-            (1 <= self.max_length <= 1000, "max_length must be within 1..1000"),
-            (self.min_distance >= self.max_length, "min_distance must be at least max_length"),
+            (1 <= self.concurrency <= 1024, "concurrency", "must be within 1..1024"),
+            (1 <= self.selection_lag <= 1024, "selection_lag", "must be within 1..1024"),
+            (self.timeout > 0, "timeout", "must be more than 0 seconds"),
+            (0 <= self.max_retries <= 100, "max_retries", "must be within 0..100"),
+            (1 <= self.dask_workers <= 1024, "dask_workers", "must be within 1..1024"),
+            (self.early_stop >= 0, "early_stop", "must not be negative"),
+            (bool(self.backend.strip()), "backend", "must name a backend"),
         ]
-        for ok, message in checks:
+        for ok, key, message in checks:
             if not ok:
-                raise ConfigError(message)
+                origin = origin_of(key) if origin_of else None
+                where = f"{origin}: " if origin and origin != COMMAND_LINE else ""
+                raise SettingsError(f"{where}{key} {message}")
+        for extra in self.extra_models:
+            if ":" not in extra or not extra.partition(":")[0].strip():
+                raise SettingsError(f"extra_models: {extra!r} is not BACKEND:MODEL")
         return self
 
     def to_toml(self) -> str:
-        data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
-        if not data["settings_extra"]:
-            del data["settings_extra"]
+        data: dict[str, Any] = {"version": CONFIG_VERSION}
+        for f in fields(self):
+            if f.name in ("settings", "hill", "backend_options"):
+                continue
+            value = getattr(self, f.name)
+            data[f.name] = list(value) if isinstance(value, tuple) else value
+        data["backend_options"] = dict(self.backend_options)
+        data["hill"] = {"name": self.hill, **self.settings.hill_fields()}
         return tomli_w.dumps(data)
 
 
-# The paper's published command: 20 rounds x 250 iterations, K=20, 20 placements, warm-ups.
-PRESETS: dict[str, dict[str, Any]] = {
+# Named run configurations (``--preset``); the paper's published command: 20 rounds x
+# 250 iterations, K=20, 20 placements, warm-ups.
+RUN_PRESETS: dict[str, dict[str, Any]] = {
     "paper": {
         "rounds": 20,
         "iterations": 250,
@@ -129,64 +155,148 @@ PRESETS: dict[str, dict[str, Any]] = {
     "quick": {"rounds": 3, "iterations": 20, "placements": 4, "n_init": 4},
 }
 
-_FIELD_TYPES = {f.name: f.type for f in fields(RunConfig)}
+_RUN_FIELDS = {f.name for f in fields(RunConfig)} - {"settings", "hill"}
+_DEFAULTS = RunConfig()
+KNOWN_KEYS = sorted(_RUN_FIELDS | {"hill", "version", *HILL_FIELDS})
 
 
 def _coerce(name: str, value: Any) -> Any:
     """Check one TOML/flag value against the field's type; tuples from lists."""
-    default = getattr(RunConfig(), name)
+    default = getattr(_DEFAULTS, name)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"'{name}' must be true or false, not {value!r}")
+            raise SettingsError(f"'{name}' must be true or false, not {value!r}")
         return value
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"'{name}' must be an integer, not {value!r}")
+            raise SettingsError(f"'{name}' must be a whole number, not {value!r}")
+        if abs(value) >= 2**63:
+            raise SettingsError(f"'{name}' is too large: {value}")
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"'{name}' must be a number, not {value!r}")
-        return float(value)
+            raise SettingsError(f"'{name}' must be a number, not {value!r}")
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise SettingsError(f"'{name}' must be a finite number")
+        return value
     if isinstance(default, str):
         if not isinstance(value, str):
-            raise ConfigError(f"'{name}' must be a string, not {value!r}")
+            raise SettingsError(f"'{name}' must be a string, not {value!r}")
+        if "\x00" in value:
+            raise SettingsError(f"'{name}' must not contain a NUL character")
         return value
     if isinstance(default, tuple):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"'{name}' must be a list of strings, not {value!r}")
+            raise SettingsError(f"'{name}' must be a list of strings, not {value!r}")
         return tuple(value)
-    if isinstance(default, dict):
+    if isinstance(default, dict):  # backend_options: plain scalars by name
         if not isinstance(value, dict):
-            raise ConfigError(f"'{name}' must be a table")
+            raise SettingsError(f"'{name}' must be a table")
+        for key, item in value.items():
+            if not isinstance(item, str | int | float | bool):
+                raise SettingsError(f"'{name}.{key}' must be a string, number or boolean")
         return dict(value)
-    raise ConfigError(f"'{name}' has an unsupported value {value!r}")
-
-
-def merge(base: RunConfig, values: dict[str, Any], origin: str) -> RunConfig:
-    """``base`` with ``values`` applied; unknown keys and wrong types name their origin."""
-    changes = {}
-    for key, value in values.items():
-        if key not in _FIELD_TYPES:
-            known = ", ".join(sorted(_FIELD_TYPES))
-            raise ConfigError(f"{origin}: unknown setting '{key}' (known: {known})")
-        try:
-            changes[key] = _coerce(key, value)
-        except ConfigError as exc:
-            raise ConfigError(f"{origin}: {exc}") from None
-    return replace(base, **changes)
+    raise SettingsError(f"'{name}' has an unsupported value {value!r}")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A config file's table; unreadable, non-UTF-8 or non-TOML files are a SettingsError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if os.path.getsize(path) > MAX_CONFIG_BYTES:
+            raise SettingsError(f"{path}: too large for a config file")
+        data = Path(path).read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
+        raise SettingsError(
+            f"{path}: cannot read the config file ({exc.strerror or exc})"
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the config file as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise SettingsError(f"{path}: not valid TOML (nested too deeply)") from None
+
+
+def from_layers(layers: Iterable[tuple[str, dict[str, Any]]]) -> RunConfig:
+    """A checked RunConfig from (origin, values) layers, lowest precedence first.
+
+    Values given as None are ignored. The hill is built from the last hill name given and
+    every hill field given, in order; an error names the layer it came from.
+    """
+    run: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    hill_name = ""
+    hill_values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for origin, values in layers:
+        if not isinstance(values, dict):
+            raise SettingsError(f"{origin}: expected a table of settings")
+        for key, value in values.items():
+            if value is None:
+                continue
+            where = f"{origin}: " if origin != COMMAND_LINE else ""
+            if key == "version":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise SettingsError(f"{where}'version' must be a positive whole number")
+                if value > CONFIG_VERSION:
+                    raise SettingsError(
+                        f"{where}written by a newer arena (config version {value}); upgrade arena"
+                    )
+            elif key == "hill":
+                table = {"name": value} if isinstance(value, str) else value
+                if not isinstance(table, dict):
+                    raise SettingsError(f"{where}'hill' must be a hill name or a [hill] table")
+                for sub, item in table.items():
+                    if sub == "name":
+                        if not isinstance(item, str):
+                            raise SettingsError(f"{where}'hill.name' must be a string")
+                        hill_name = preset(item, key=f"{where}hill").name if item else ""
+                    elif sub in HILL_FIELDS:
+                        hill_values[sub] = item
+                        origins[sub] = origin
+                    else:
+                        known = ", ".join(("name", *HILL_FIELDS))
+                        raise SettingsError(f"{where}unknown key 'hill.{sub}' (known: {known})")
+            elif key in HILL_FIELDS:
+                hill_values[key] = value
+                origins[key] = origin
+            elif key == "backend_options":
+                options.update(_coerce_in(where, key, value))
+            elif key in _RUN_FIELDS:
+                run[key] = _coerce_in(where, key, value)
+                origins[key] = origin
+            else:
+                raise SettingsError(
+                    f"{where}unknown setting '{key}' (known: {', '.join(KNOWN_KEYS)})"
+                )
+
+    def label(name: str) -> str:
+        origin = origins.get(name)
+        if origin == COMMAND_LINE:
+            return pmars_flag(name)
+        return f"{name} (in {origin})" if origin else name
+
+    settings = build_settings(hill_name or None, hill_values, warriors=2, battle=False, label=label)
+    if not run.get("selection_lag"):  # not given (or 0): candidates decided as in flight
+        run["selection_lag"] = run.get("concurrency", _DEFAULTS.concurrency)
+    config = RunConfig(**run, backend_options=options, hill=hill_name, settings=settings)
+    return config.validate(origins.get)
+
+
+def _coerce_in(where: str, key: str, value: Any) -> Any:
+    try:
+        return _coerce(key, value)
+    except SettingsError as exc:
+        raise SettingsError(f"{where}{exc}") from None
 
 
 def resolve(
@@ -196,13 +306,32 @@ def resolve(
     flags: dict[str, Any] | None = None,
 ) -> RunConfig:
     """Defaults < preset < config file < flags (flags given as None are ignored)."""
-    config = RunConfig()
+    layers: list[tuple[str, dict[str, Any]]] = []
     if preset:
-        if preset not in PRESETS:
-            raise ConfigError(f"unknown preset '{preset}' (known: {', '.join(sorted(PRESETS))})")
-        config = merge(config, PRESETS[preset], f"preset {preset}")
+        if preset not in RUN_PRESETS:
+            known = ", ".join(sorted(RUN_PRESETS))
+            raise SettingsError(f"unknown preset '{preset}' (known: {known})")
+        layers.append((f"preset {preset}", RUN_PRESETS[preset]))
     if config_file is not None:
-        config = merge(config, read_toml(config_file), str(config_file))
+        layers.append((str(config_file), read_toml(config_file)))
     if flags:
-        config = merge(config, {k: v for k, v in flags.items() if v is not None}, "command line")
-    return config.validate()
+        layers.append((COMMAND_LINE, flags))
+    return from_layers(layers)
+
+
+# Keys a config.toml written by any version of arena has; one without them is not a run's.
+_STORED_KEYS = ("rounds", "iterations", "seed", "backend")
+
+
+def load_run_config(path: Path) -> RunConfig:
+    """The config.toml of a run dir; an empty, partial or invalid one is a SettingsError."""
+    data = read_toml(path)
+    missing = [k for k in _STORED_KEYS if k not in data]
+    if not data:
+        raise SettingsError(f"{path} is empty: this run dir cannot be resumed as it is")
+    if missing:
+        raise SettingsError(
+            f"{path} is not a run's config (missing {', '.join(missing)}): "
+            "it cannot be resumed as it is"
+        )
+    return from_layers([(str(path), data)])

@@ -19,6 +19,7 @@ import numpy as np
 
 from arena.battle import play
 from arena.redcode import Warrior, assemble
+from arena.scoring import koth_score
 from arena.settings import Settings
 
 
@@ -96,7 +97,7 @@ def evaluate_job(job: EvalJob) -> EvalResult:
             )
             wins, ties = result.wins()[0], result.ties()[0]
             per_opponent[name] = {"wins": wins, "ties": ties, "losses": result.losses()[0]}
-            scores.append((3 * wins + ties) / job.placements)
+            scores.append(koth_score(wins, ties, job.placements))
             spawned_all.append(float(np.mean(result.drq_spawned[:, 0])))
             coverage_all.append(float(np.mean(result.drq_coverage[:, 0])))
             instructions += result.instructions
@@ -130,6 +131,9 @@ class LocalEvaluator:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported
+
+
 class DaskEvaluator:
     """Runs jobs on a Dask cluster: a scheduler address, or a local cluster of processes."""
 
@@ -143,7 +147,7 @@ class DaskEvaluator:
             )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(address)
+            self._client = Client(address, timeout=CONNECT_TIMEOUT)
 
     async def evaluate(self, job: EvalJob) -> EvalResult:
         future = self._client.submit(evaluate_job, job, pure=False)

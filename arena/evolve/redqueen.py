@@ -4,13 +4,25 @@ Round r evolves one warrior against the initial opponents plus the champions of 
 last K rounds, with a fresh MAP-Elites archive; the round's champion is its best elite
 and never changes afterwards.
 
-Pipelining without losing reproducibility: up to ``concurrency`` candidates are in
-flight (model calls on the event loop, battles in worker threads), but results enter the
-archive strictly in candidate order, and the parent of candidate i is drawn when the
-first i-W+1 candidates have been inserted (W = concurrency), from a generator seeded by
-(seed, round, i). So the same seed and a deterministic backend give the same run,
-candidate for candidate, however the timing falls out; and a resumed run continues
-exactly where the original would have gone.
+Reproducible whatever the timing, and across any number of crashes: up to
+``concurrency`` candidates are in flight (model calls on the event loop, battles in
+worker threads), but
+
+* results enter the archive strictly in candidate order;
+* what candidate i is (a fresh warrior, or a mutation of which elite) is decided from
+  the archive holding exactly the first ``max(0, i - L + 1)`` results, L being the run's
+  ``selection_lag``, with a generator seeded by (seed, round, i): never from the archive
+  as it happens to stand when the candidate is launched;
+* a candidate's id is the number of candidates of the earlier rounds plus its iteration.
+
+So the same seed and a deterministic backend give the same run, candidate for
+candidate; a resumed run rebuilds each decision from the recorded results and goes on
+exactly as the uninterrupted run would have; and ``concurrency`` can change on resume
+without changing the run. Recorded candidates are never asked for again, even when they
+come after a gap left by a corrupt line.
+
+Every candidate goes through the hill's admission rule (``arena.settings``): one the hill
+does not admit is recorded with the reason (``rejected``) and gets no fitness.
 """
 
 from __future__ import annotations
@@ -24,31 +36,20 @@ from typing import Any
 import numpy as np
 
 from arena.backends.base import Backend, Completion, Request
+from arena.errors import RunFailure
 from arena.evolve.archive import Archive
-from arena.evolve.config import DEFAULT_EDGES, RunConfig
+from arena.evolve.config import RunConfig
 from arena.evolve.evaluator import EvalJob, EvalResult, Evaluator
+from arena.evolve.events import CandidateEvent, Event, RoundEvent, cut_reply
 from arena.evolve.store import RunStore
 from arena.redcode import assemble, extract
-from arena.settings import Settings
+from arena.settings import Settings, admission_problem
 
 
 @dataclass(frozen=True)
 class Opponent:
     name: str
     code: str
-
-
-@dataclass
-class RoundOutcome:
-    round: int
-    champion_id: int | None
-    fitness: float | None
-    code: str | None
-    candidates: int
-    placed: int
-    valid: int
-    generality: float | None = None
-    koth: float | None = None
 
 
 @dataclass
@@ -66,11 +67,38 @@ class _Slot:
 
 @dataclass
 class RunState:
-    """What is known of a run: finished rounds and the candidates of the current one."""
+    """What is recorded of a run: finished rounds, and every candidate by place."""
 
-    rounds: list[RoundOutcome] = field(default_factory=list)
-    current: list[dict] = field(default_factory=list)  # candidate events of the unfinished round
-    next_id: int = 0
+    finished: dict[int, RoundEvent] = field(default_factory=dict)
+    recorded: dict[tuple[int, int], CandidateEvent] = field(default_factory=dict)
+
+    @classmethod
+    def from_events(cls, events: list[Event]) -> RunState:
+        state = cls()
+        for event in events:
+            if isinstance(event, CandidateEvent):
+                state.recorded.setdefault((event.round, event.iteration), event)
+            else:
+                state.finished[event.round] = event
+        return state
+
+    def rounds_done(self) -> list[RoundEvent]:
+        """The finished rounds 0, 1, ... up to the first unfinished one."""
+        out = []
+        while len(out) in self.finished:
+            out.append(self.finished[len(out)])
+        return out
+
+    def recorded_in(self, round_number: int) -> dict[int, CandidateEvent]:
+        return {i: e for (r, i), e in self.recorded.items() if r == round_number}
+
+
+@dataclass
+class RunOutcome:
+    """How a call of ``RedQueen.run`` ended."""
+
+    rounds: list[RoundEvent]
+    stopped: bool  # stopped before every round was done
 
 
 def derive_seed(*parts: int) -> int:
@@ -93,7 +121,7 @@ class RedQueen:
         prompts: Callable[[str, dict[str, Any]], tuple[str, str, str]],
         *,
         held_out: list[Opponent] | None = None,
-        on_event: Callable[[dict], None] | None = None,
+        on_event: Callable[[Event], None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -104,13 +132,13 @@ class RedQueen:
         self.held_out = held_out or []
         self.on_event = on_event or (lambda event: None)
         self.settings: Settings = config.settings
-        self.edges = (DEFAULT_EDGES[config.axes[0]], DEFAULT_EDGES[config.axes[1]])
+        self.edges = Archive.for_axes(config.axes).edges
         self._battle_size = 1 + len(opponents)
         self._running = asyncio.Event()
         self._running.set()
         self._stopping = False
 
-    # -- control (used by the TUI) ------------------------------------------------
+    # -- control (used by the TUI and the CLI) ------------------------------------
 
     def pause(self) -> None:
         self._running.clear()
@@ -119,6 +147,7 @@ class RedQueen:
         self._running.set()
 
     def stop(self) -> None:
+        """Finish the candidates in flight, record them, and end the run (resumable)."""
         self._stopping = True
         self._running.set()
 
@@ -126,57 +155,35 @@ class RedQueen:
     def paused(self) -> bool:
         return not self._running.is_set()
 
-    # -- state ----------------------------------------------------------------------
-
-    def load_state(self) -> RunState:
-        """Rebuild the run's state from its events (the checkpoint is only a shortcut)."""
-        state = RunState()
-        for event in self.store.events():
-            if event.get("type") == "candidate":
-                state.next_id = max(state.next_id, int(event["id"]) + 1)
-                if event["round"] == len(state.rounds):
-                    state.current.append(event)
-            elif event.get("type") == "round":
-                state.rounds.append(
-                    RoundOutcome(
-                        event["round"],
-                        event["champion_id"],
-                        event["fitness"],
-                        event["code"],
-                        event["candidates"],
-                        event["placed"],
-                        event["valid"],
-                        event.get("generality"),
-                        event.get("koth"),
-                    )
-                )
-                state.current = []
-        return state
-
-    def champions(self, state: RunState) -> list[Opponent]:
-        return [
-            Opponent(f"champion_{o.round:03d}", o.code) for o in state.rounds if o.code is not None
-        ]
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     # -- the run --------------------------------------------------------------------
 
-    async def run(self) -> list[RoundOutcome]:
-        self.store.repair_events()
+    def load_state(self) -> RunState:
+        """The run's state, rebuilt from its events."""
+        return RunState.from_events(self.store.events())
+
+    async def run(self) -> RunOutcome:
         state = self.load_state()
-        while len(state.rounds) < self.config.rounds and not self._stopping:
-            outcome = await self._round(len(state.rounds), state)
+        done = state.rounds_done()
+        self.store.rebuild_champions(done)
+        round_number = len(done)
+        while round_number < self.config.rounds and not self._stopping:
+            outcome = await self._round(round_number, done, state)
             if outcome is None:
                 break
-            state.rounds.append(outcome)
-            state.current = []
-        return state.rounds
+            done.append(outcome)
+            state.finished[round_number] = outcome
+            round_number += 1
+        stopped = len(done) < self.config.rounds
+        self._write_summary(done, "stopped" if stopped else "finished")
+        return RunOutcome(done, stopped)
 
-    def _round_opponents(self, round_number: int, state: RunState) -> list[Opponent]:
-        history = self.champions(state)
-        if self.config.history:
-            history = history[-self.config.history :]
-        else:
-            history = []
+    def _round_opponents(self, done: list[RoundEvent]) -> list[Opponent]:
+        history = [Opponent(f"champion_{o.round:03d}", o.code) for o in done if o.code]
+        history = history[-self.config.history :] if self.config.history else []
         return [*self.opponents, *history]
 
     def _plan(self, round_number: int, opponents: list[Opponent]) -> list[_Slot]:
@@ -197,7 +204,7 @@ class RedQueen:
             )
         return slots
 
-    def _choose(self, round_number: int, index: int, archive: Archive, elites_by_id: dict) -> _Slot:
+    def _choose(self, round_number: int, index: int, archive: Archive, feedback: dict) -> _Slot:
         """Decide what candidate ``index`` will be, from the archive as it stands."""
         seed = derive_seed(self.config.seed, round_number, index)
         rng = np.random.default_rng(seed)
@@ -225,154 +232,138 @@ class RedQueen:
             parents=(parent.candidate_id,),
             parent_codes=(parent.code,),
             parent_fitness=parent.fitness,
-            parent_feedback=elites_by_id.get(parent.candidate_id),
+            parent_feedback=feedback.get(parent.candidate_id),
             backend=backend,
         )
 
-    async def _round(self, round_number: int, state: RunState) -> RoundOutcome | None:
-        opponents = self._round_opponents(round_number, state)
+    async def _round(
+        self, round_number: int, done: list[RoundEvent], state: RunState
+    ) -> RoundEvent | None:
+        opponents = self._round_opponents(done)
         self._battle_size = 1 + len(opponents)
+        base_id = sum(o.candidates for o in done)
         archive = Archive(self.edges)
         planned = self._plan(round_number, opponents)
         total = len(planned) + self.config.iterations
+        lag = self.config.selection_lag
+        recorded = state.recorded_in(round_number)
         feedback: dict[int, dict] = {}
         counts = {"valid": 0, "placed": 0}
+        decided: dict[int, _Slot] = {}
+        next_decision = 0
 
-        def insert(event: dict) -> None:
-            if event.get("fitness") is not None:
+        def decide(insertions: int) -> None:
+            """Fix every candidate whose turn comes with ``insertions`` results in."""
+            nonlocal next_decision
+            limit = min(total, insertions + lag)
+            while next_decision < limit:
+                i = next_decision
+                if i not in recorded:
+                    decided[i] = (
+                        planned[i]
+                        if i < len(planned)
+                        else self._choose(round_number, i, archive, feedback)
+                    )
+                next_decision += 1
+
+        def insert(event: CandidateEvent) -> bool:
+            """Into the archive; True when the round has reached its early-stop fitness."""
+            event.placed = False
+            if event.fitness is not None and event.descriptors is not None:
                 counts["valid"] += 1
-                placed = archive.add(
-                    event["id"], event["code"], event["fitness"], tuple(event["descriptors"])
+                event.placed = archive.add(
+                    event.id, event.code or "", event.fitness, tuple(event.descriptors)
                 )
-                event["placed"] = placed
-                counts["placed"] += placed
+                counts["placed"] += event.placed
                 if self.config.feedback:
-                    feedback[event["id"]] = event.get("per_opponent") or {}
-            else:
-                event["placed"] = False
+                    feedback[event.id] = event.per_opponent or {}
+            best = archive.best()
+            return bool(self.config.early_stop and best and best.fitness >= self.config.early_stop)
 
-        # replay what a previous process already did in this round
-        done = state.current
-        for event in done:
-            insert(event)
-        next_index = len(done)
-        best = archive.best()
-        if self.config.early_stop and best and best.fitness >= self.config.early_stop:
-            next_index = total
-
-        window = self.config.concurrency
+        inserted = 0
+        launched = 0
+        stop_round = False
         in_flight: dict[int, asyncio.Task] = {}
-        finished: dict[int, dict] = {}
-        launched = next_index
-        stop_round = next_index >= total
+        results: dict[int, CandidateEvent] = {}
+        decide(0)
 
-        def launch_ready() -> None:
+        def launch() -> None:
             nonlocal launched
-            while not stop_round and launched < total and launched - next_index < window:
-                if launched < len(planned):
-                    slot = planned[launched]
+            while not stop_round and not self._stopping and launched < next_decision:
+                if launched in recorded:
+                    results[launched] = recorded[launched]
+                elif len(in_flight) < self.config.concurrency:
+                    slot = decided.pop(launched)
+                    in_flight[launched] = asyncio.create_task(
+                        self._produce(round_number, slot, opponents)
+                    )
                 else:
-                    slot = self._choose(round_number, launched, archive, feedback)
-                in_flight[launched] = asyncio.create_task(
-                    self._produce(round_number, slot, opponents)
-                )
+                    return
                 launched += 1
 
-        launch_ready()
-        while in_flight:
-            await self._running.wait()
-            if self._stopping:
-                break
-            task_done, _ = await asyncio.wait(
-                list(in_flight.values()), return_when=asyncio.FIRST_COMPLETED
-            )
-            for index, task in list(in_flight.items()):
-                if task in task_done:
-                    finished[index] = task.result()
-                    del in_flight[index]
-            while next_index in finished and not self._stopping:
-                event = finished.pop(next_index)
-                event["id"] = state.next_id
-                state.next_id += 1
-                insert(event)
-                self.store.append_event(event)
-                self.on_event(event)
-                next_index += 1
-                best = archive.best()
-                if self.config.early_stop and best and best.fitness >= self.config.early_stop:
-                    stop_round = True
-                # launch right after each insertion, so candidate i always sees exactly
-                # the first i-W+1 results, however many tasks finished together
-                launch_ready()
-            if stop_round:
-                for task in in_flight.values():
-                    task.cancel()
-                await asyncio.gather(*in_flight.values(), return_exceptions=True)
-                in_flight.clear()
-                break
-
-        if self._stopping:
+        try:
+            while True:
+                while inserted in results and not stop_round:
+                    event = results.pop(inserted)
+                    if inserted in recorded:
+                        stop_round = insert(event)
+                    else:
+                        event.id = base_id + inserted
+                        stop_round = insert(event)
+                        self.store.append(event)
+                        self.on_event(event)
+                    inserted += 1
+                    decide(inserted)
+                if stop_round or inserted >= total:
+                    break
+                launch()
+                if inserted in results:
+                    continue
+                if not in_flight:
+                    break  # stopping, and everything launched is recorded
+                await self._running.wait()
+                finished, _ = await asyncio.wait(
+                    list(in_flight.values()), return_when=asyncio.FIRST_COMPLETED
+                )
+                for index, task in list(in_flight.items()):
+                    if task in finished:
+                        del in_flight[index]
+                        results[index] = _result_of(task)
+        finally:
             for task in in_flight.values():
                 task.cancel()
-            await asyncio.gather(*in_flight.values(), return_exceptions=True)
-            self._checkpoint(state, round_number, archive, next_index)
-            return None
+            if in_flight:
+                await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+        if not stop_round and inserted < total:
+            return None  # stopped: the round goes on when the run is resumed
 
         champion = archive.best()
-        outcome = RoundOutcome(
-            round_number,
-            champion.candidate_id if champion else None,
-            champion.fitness if champion else None,
-            champion.code if champion else None,
-            next_index,
-            counts["placed"],
-            counts["valid"],
+        outcome = RoundEvent(
+            round=round_number,
+            champion_id=champion.candidate_id if champion else None,
+            fitness=champion.fitness if champion else None,
+            code=champion.code if champion else None,
+            candidates=inserted,
+            placed=counts["placed"],
+            valid=counts["valid"],
+            archive=archive.to_json(),
+            opponents=[o.name for o in opponents],
         )
         if champion is not None:
             self.store.write_champion(round_number, champion.code)
             if self.held_out:
                 outcome.generality, outcome.koth = await self._generality(champion.code)
-        event = {
-            "type": "round",
-            "round": round_number,
-            "champion_id": outcome.champion_id,
-            "fitness": outcome.fitness,
-            "code": outcome.code,
-            "candidates": outcome.candidates,
-            "placed": outcome.placed,
-            "valid": outcome.valid,
-            "generality": outcome.generality,
-            "koth": outcome.koth,
-            "archive": archive.to_json(),
-            "opponents": [o.name for o in opponents],
-        }
-        self.store.append_event(event)
-        self.on_event(event)
-        self._checkpoint(state, round_number + 1, Archive(self.edges), 0, finished_round=outcome)
+        self.store.append(outcome)
+        self.on_event(outcome)
+        self._write_summary([*done, outcome], "running")
         return outcome
 
-    def _checkpoint(
-        self,
-        state: RunState,
-        round_number: int,
-        archive: Archive,
-        next_index: int,
-        finished_round: RoundOutcome | None = None,
-    ) -> None:
-        rounds = [*state.rounds, *([finished_round] if finished_round else [])]
-        self.store.write_checkpoint(
-            {
-                "round": round_number,
-                "next_candidate": next_index,
-                "next_id": state.next_id,
-                "champions": [
-                    {"round": o.round, "id": o.champion_id, "fitness": o.fitness} for o in rounds
-                ],
-                "archive": archive.to_json(),
-            }
-        )
+    def _write_summary(self, rounds: list[RoundEvent], status: str) -> None:
         self.store.write_summary(
             {
+                "status": status,
+                "rounds_planned": self.config.rounds,
                 "rounds": [
                     {
                         "round": o.round,
@@ -385,7 +376,7 @@ class RedQueen:
                         "koth": o.koth,
                     }
                     for o in rounds
-                ]
+                ],
             }
         )
 
@@ -413,75 +404,68 @@ class RedQueen:
             values["feedback"] = "\n".join(lines)
         return values
 
-    async def _produce(self, round_number: int, slot: _Slot, opponents: list[Opponent]) -> dict:
-        event: dict[str, Any] = {
-            "type": "candidate",
-            "round": round_number,
-            "iteration": slot.index,
-            "kind": slot.kind,
-            "parent": slot.parents[0] if slot.parents else None,
-            "parent2": slot.parents[1] if len(slot.parents) > 1 else None,
-            "backend": None,
-            "model": None,
-            "template": None,
-            "reply": None,
-            "code": None,
-            "errors": [],
-            "fitness": None,
-            "descriptors": None,
-            "spawned": None,
-            "coverage": None,
-            "prompt_tokens": None,
-            "completion_tokens": None,
-            "latency": None,
-            "failure": None,
-        }
+    async def _ask(self, slot: _Slot) -> tuple[Completion, str]:
+        """The backend's answer to this slot (a failure is a Completion too)."""
+        backend = self.backends[slot.backend]
+        template, system, user = self.prompts(slot.kind, self._prompt_values(slot))
+        request = Request(
+            system=system,
+            user=user,
+            kind=slot.kind,  # type: ignore[arg-type]
+            parents=slot.parent_codes,
+            settings=self.settings,
+            seed=slot.seed,
+        )
+        started = time.perf_counter()
+        try:
+            completions = await backend.complete(request, 1)
+            completion = completions[0] if completions else None
+        except Exception as exc:  # a backend must not raise; record it if one does
+            completion = None
+            error = f"{type(exc).__name__}: {exc}"
+        else:
+            error = "no reply"
+        if completion is None:
+            completion = Completion(
+                text=None,
+                error=error,
+                backend=backend.name,
+                model=backend.model,
+                latency_seconds=time.perf_counter() - started,
+            )
+        return completion, template
+
+    async def _produce(self, round_number: int, slot: _Slot, opponents: list[Opponent]):
+        event = CandidateEvent(
+            round=round_number,
+            iteration=slot.index,
+            kind=slot.kind,
+            parent=slot.parents[0] if slot.parents else None,
+            parent2=slot.parents[1] if len(slot.parents) > 1 else None,
+        )
         if slot.kind == "seed":
             code = slot.code or ""
         else:
+            completion, template = await self._ask(slot)
             backend = self.backends[slot.backend]
-            template, system, user = self.prompts(slot.kind, self._prompt_values(slot))
-            request = Request(
-                system=system,
-                user=user,
-                kind=slot.kind,
-                parents=slot.parent_codes,
-                settings=self.settings,
-                seed=slot.seed,
-            )
-            started = time.perf_counter()
-            try:
-                completions = await backend.complete(request, 1)
-                completion = completions[0] if completions else None
-            except Exception as exc:  # a backend must not raise; record it if one does
-                completion = Completion(
-                    text=None,
-                    error=f"{type(exc).__name__}: {exc}",
-                    backend=backend.name,
-                    model=backend.model,
-                    prompt_tokens=None,
-                    completion_tokens=None,
-                    latency_seconds=time.perf_counter() - started,
-                )
-            event.update(backend=backend.name, model=backend.model, template=template)
-            if completion is None or completion.text is None:
-                event["failure"] = completion.error if completion else "no reply"
-                event["latency"] = completion.latency_seconds if completion else None
+            event.backend, event.model, event.template = backend.name, backend.model, template
+            event.latency = completion.latency_seconds
+            event.prompt_tokens = completion.prompt_tokens
+            event.completion_tokens = completion.completion_tokens
+            if completion.text is None:
+                event.failure = completion.error or "no reply"
                 return event
-            event.update(
-                reply=completion.text,
-                prompt_tokens=completion.prompt_tokens,
-                completion_tokens=completion.completion_tokens,
-                latency=completion.latency_seconds,
-            )
-            code = extract(completion.text).code
-        event["code"] = code
+            event.reply, event.reply_cut = cut_reply(completion.text)
+            code = extract(event.reply).code
+        event.code = code
         assembled = assemble(code, self.settings)
-        event["errors"] = [str(d) for d in assembled.errors]
-        if not assembled.ok:
+        event.errors = [str(d) for d in assembled.errors]
+        if not assembled.ok or assembled.warrior is None:
             return event
-        if len(assembled.warrior) == 0:
-            event["errors"] = ["the program has no instructions"]
+        reason = admission_problem(self.settings, assembled.warrior)
+        if reason is not None:
+            event.rejected = reason
+            event.errors = [f"not admitted: the warrior {reason}"]
             return event
         job = EvalJob(
             code=code,
@@ -495,15 +479,13 @@ class RedQueen:
         )
         result: EvalResult = await self.evaluator.evaluate(job)
         if result.error:
-            event["errors"] = [result.error]
+            event.errors = [result.error]
             return event
-        event.update(
-            fitness=result.fitness,
-            descriptors=list(result.descriptors),
-            spawned=result.spawned,
-            coverage=result.coverage,
-            per_opponent=result.per_opponent,
-        )
+        event.fitness = result.fitness
+        event.descriptors = list(result.descriptors)
+        event.spawned = result.spawned
+        event.coverage = result.coverage
+        event.per_opponent = result.per_opponent
         return event
 
     async def _generality(self, code: str) -> tuple[float, float]:
@@ -519,6 +501,19 @@ class RedQueen:
             self.config.eval_placements,
             derive_seed(self.config.seed, 7) % 2**31,
         )
+
+
+def _result_of(task: asyncio.Task) -> CandidateEvent:
+    """A finished candidate task's event; an evaluation that broke stops the run."""
+    try:
+        return task.result()
+    except RunFailure:
+        raise
+    except Exception as exc:
+        raise RunFailure(
+            f"evaluating a candidate failed ({type(exc).__name__}: {exc}); what was "
+            "recorded is kept: fix the cause and continue with --resume"
+        ) from None
 
 
 def _settings_dict(settings: Settings) -> dict:

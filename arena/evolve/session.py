@@ -2,21 +2,32 @@
 
 The CLI (``arena evolve``) and the TUI's evolve screen both call ``open_run``, so a
 run started in either is the same run, in the same kind of run directory.
+
+Everything that can be checked is checked before the run directory is touched (the
+config, the opponents and held-out warriors under the hill's admission rule, whether the
+largest battle of the run fits the core and the memory, the prompt templates, the
+backends and their keys, the Dask cluster), so a run that cannot start leaves nothing
+behind. Resuming repairs the event log (nothing valid is dropped; see
+``arena.evolve.store``) and reports what it did in ``Run.notices``.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from arena.evolve.config import ConfigError, RunConfig, merge, read_toml
+from arena.errors import RunFailure
+from arena.evolve.config import RunConfig, load_run_config
 from arena.evolve.evaluator import DaskEvaluator, Evaluator, LocalEvaluator
 from arena.evolve.redqueen import Opponent, RedQueen
-from arena.evolve.store import RunStore
+from arena.evolve.store import RunDirError, RunStore
 from arena.paths import data_dir
-from arena.redcode import assemble
+from arena.redcode.files import WarriorFileError, load_warrior_files
+from arena.secrets import environment_redactor
+from arena.settings import Settings, SettingsError, check_fits, check_memory
 
 # Settings a resumed run may change; everything else must match the original run.
 RESUMABLE_CHANGES = {"rounds", "concurrency", "timeout", "max_retries", "dask", "dask_workers"}
@@ -31,6 +42,7 @@ class Run:
     red_queen: RedQueen
     evaluator: Evaluator
     backends: list
+    notices: list[str] = field(default_factory=list)  # what resuming repaired, for the user
 
     async def close(self) -> None:
         for backend in self.backends:
@@ -38,28 +50,20 @@ class Run:
         self.evaluator.close()
 
 
-def load_warriors(paths: tuple[str, ...] | list[str], settings) -> list[Opponent]:
-    """Read warriors from files and directories (``*.red``); each must assemble."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.red")))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ConfigError(f"{item}: no such file or directory")
-    warriors = []
-    for path in found:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        result = assemble(text, settings, file=str(path))
-        if not result.ok:
-            first = result.errors[0]
-            raise ConfigError(f"{path}: does not assemble under the run's settings: {first}")
-        warriors.append(Opponent(path.stem, text))
-    if not warriors and paths:
-        raise ConfigError(f"no warriors (*.red) found in {', '.join(map(str, paths))}")
-    return warriors
+def load_warriors(paths: tuple[str, ...] | list[str], settings: Settings, what: str):
+    """Warriors from files and directories for a run; each must load and be admitted."""
+    skipped: list[str] = []
+    try:
+        loaded = load_warrior_files(list(paths), settings, skipped=skipped)
+    except WarriorFileError as exc:
+        raise WarriorFileError(f"{what}: {exc}") from None
+    if skipped:
+        raise WarriorFileError(f"{what}: {skipped[0]}")
+    if not loaded and paths:
+        raise WarriorFileError(
+            f"{what}: no warriors (*.red, *.rc, *.war) in {', '.join(map(str, paths))}"
+        )
+    return [Opponent(w.stem, w.text) for w in loaded]
 
 
 def default_run_dir(config: RunConfig) -> Path:
@@ -70,52 +74,36 @@ def _check_resume(stored: RunConfig, wanted: RunConfig, explicit: set[str]) -> R
     changed = {
         key
         for key in explicit
-        if key not in RESUMABLE_CHANGES and getattr(stored, key) != getattr(wanted, key)
+        if key not in RESUMABLE_CHANGES
+        and hasattr(stored, key)
+        and getattr(stored, key) != getattr(wanted, key)
     }
+    hill_given = explicit & {"hill", *Settings.__slots__}
+    if hill_given and stored.settings != wanted.settings:
+        changed.add("hill settings")
     if changed:
-        raise ConfigError(
+        raise SettingsError(
             "--resume keeps the run's own settings; these differ from config.toml: "
             + ", ".join(sorted(changed))
         )
     return replace(stored, **{k: getattr(wanted, k) for k in explicit & RESUMABLE_CHANGES})
 
 
-def open_run(
-    config: RunConfig,
-    run_dir: Path | None,
-    *,
-    resume: bool = False,
-    explicit: set[str] | None = None,
-    on_event=None,
-) -> Run:
-    """Create (or reopen with ``resume``) a run directory and everything the run needs."""
+def largest_battle(config: RunConfig, opponents: int) -> int:
+    """Warriors in the run's biggest battle: the candidate, the opponents, K champions."""
+    return 1 + opponents + min(config.history, max(config.rounds - 1, 0))
+
+
+def _check_battles(config: RunConfig, opponents: int, held_out: bool) -> None:
+    """Refuse a run whose battles could not be placed or would not fit in memory."""
+    n = largest_battle(config, opponents)
+    check_fits(config.settings, n)
+    rounds = max(config.placements, config.eval_placements if held_out else 1)
+    check_memory(config.settings.with_(warriors=n, rounds=rounds), threads=os.cpu_count() or 1)
+
+
+def _backends(config: RunConfig) -> list:
     from arena.backends import create_backend
-    from arena.prompts import PromptError, Prompts
-
-    run_dir = Path(run_dir) if run_dir else default_run_dir(config)
-    store = RunStore(run_dir)
-    if resume:
-        if not store.exists():
-            raise ConfigError(f"{run_dir}: no run to resume (config.toml is missing)")
-        stored = merge(
-            RunConfig(), read_toml(run_dir / "config.toml"), str(run_dir / "config.toml")
-        )
-        config = _check_resume(stored, config, explicit or set()).validate()
-    else:
-        if store.exists() and any(store.events()):
-            raise ConfigError(
-                f"{run_dir}: a run is already there; use --resume or another --run-dir"
-            )
-        store.create(config.to_toml())
-
-    settings = config.settings
-    opponent_paths = config.opponents or (str(data_dir("warriors") / "imp.red"),)
-    opponents = load_warriors(opponent_paths, settings)
-    held_out = load_warriors((config.eval_against,), settings) if config.eval_against else []
-    try:
-        prompts = Prompts(config.prompts_dir or None)
-    except PromptError as exc:
-        raise ConfigError(f"prompt templates: {exc}") from None
 
     specs = [(config.backend, config.model)]
     for extra in config.extra_models:
@@ -128,18 +116,84 @@ def open_run(
         "max_retries": config.max_retries,
         "max_concurrency": config.concurrency,
     }
+    backends: list = []
+    for name, model in specs:
+        try:
+            backends.append(
+                create_backend(
+                    name,
+                    model=model or None,
+                    seed=config.seed,
+                    **options,
+                    **config.backend_options,
+                )
+            )
+        except SettingsError:
+            raise
+        except Exception as exc:  # a plugin may raise anything while it starts
+            raise SettingsError(f"backend {name}: {exc}") from None
+    return backends
+
+
+def _evaluator(config: RunConfig) -> Evaluator:
+    if not config.dask:
+        return LocalEvaluator()
     try:
-        backends = [
-            create_backend(name, model=model or None, seed=config.seed, **options)
-            for name, model in specs
-        ]
-    except (ValueError, LookupError, TypeError, OSError) as exc:
-        raise ConfigError(f"backend: {exc}") from None
-    evaluator: Evaluator
-    if config.dask:
-        evaluator = DaskEvaluator(config.dask, config.dask_workers)
-    else:
-        evaluator = LocalEvaluator()
+        return DaskEvaluator(config.dask, config.dask_workers)
+    except Exception as exc:
+        raise RunFailure(
+            f"cannot use the Dask cluster {config.dask!r} ({type(exc).__name__}: {exc}); "
+            "check --dask (a scheduler address such as tcp://host:8786, or 'local')"
+        ) from None
+
+
+def open_run(
+    config: RunConfig,
+    run_dir: Path | None,
+    *,
+    resume: bool = False,
+    explicit: set[str] | None = None,
+    on_event=None,
+) -> Run:
+    """Create (or reopen with ``resume``) a run directory and everything the run needs."""
+    from arena.prompts import PromptError, Prompts
+
+    run_dir = Path(run_dir) if run_dir else default_run_dir(config)
+    store = RunStore(run_dir, redact=environment_redactor([config.api_key_env]))
+    if resume:
+        if not store.exists():
+            raise RunDirError(f"{run_dir}: no run to resume (config.toml is missing)")
+        stored = load_run_config(store.config_path)
+        config = _check_resume(stored, config, explicit or set())
+        store.redact = environment_redactor([config.api_key_env])
+    elif store.has_events():
+        raise RunDirError(f"{run_dir}: a run is already there; use --resume or another --run-dir")
+
+    settings = config.settings
+    opponent_paths = config.opponents or (str(data_dir("warriors") / "imp.red"),)
+    opponents = load_warriors(opponent_paths, settings, "opponents")
+    held_out = (
+        load_warriors((config.eval_against,), settings, "eval_against")
+        if config.eval_against
+        else []
+    )
+    _check_battles(config, len(opponents), bool(held_out))
+    try:
+        prompts = Prompts(config.prompts_dir or None)
+    except PromptError as exc:
+        raise SettingsError(f"prompt templates: {exc}") from None
+    backends = _backends(config)
+    evaluator = _evaluator(config)
+    notices: list[str] = []
+    try:
+        if resume:
+            notices = store.repair().messages(store.root)
+            store.remove_old_checkpoint()
+        else:
+            store.create(config.to_toml())
+    except BaseException:
+        evaluator.close()
+        raise
     red_queen = RedQueen(
         config,
         store,
@@ -150,4 +204,4 @@ def open_run(
         held_out=held_out,
         on_event=on_event,
     )
-    return Run(config, store, red_queen, evaluator, backends)
+    return Run(config, store, red_queen, evaluator, backends, notices)

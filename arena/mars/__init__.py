@@ -10,7 +10,7 @@ Placement, seeds and whole battles are in ``arena.battle``; scores in ``arena.sc
 
 from arena.mars.debugger import Debugger, Events, Step
 from arena.mars.engine import PSpace, RoundsResult, default_pspace_size, run_rounds
-from arena.mars.layout import Program
+from arena.mars.program import Program
 
 __all__ = [
     "Debugger",

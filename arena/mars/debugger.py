@@ -44,11 +44,11 @@ from arena.mars.layout import (
     EMPTY_INS,
     INS,
     QUEUE_DTYPE,
-    Program,
     format_cell,
     new_core,
     unpack_ins,
 )
+from arena.mars.program import Program
 from arena.redcode.model import (
     ADD,
     DIV,
@@ -104,7 +104,7 @@ class Debugger:
     """Plays a battle one instruction (or N) at a time.
 
     ``positions``/``starters`` give every round's load addresses and first mover (as
-    ``arena.battle.place`` computes them); ``Debugger.for_battle`` does that for you.
+    ``arena.battle.place`` computes them); ``arena.battle.debugger`` does that for you.
     """
 
     def __init__(
@@ -142,39 +142,6 @@ class Debugger:
         self.events = Events(frozenset(), frozenset(), frozenset())
         self.start_round(1)
 
-    @classmethod
-    def for_battle(
-        cls,
-        warriors: Sequence[Warrior],
-        settings: Settings,
-        *,
-        rounds: int | None = None,
-        fixed_position: int | None = None,
-        checksum_seed: bool = False,
-        seed: int | None = None,
-        track_events: bool = True,
-    ) -> Debugger:
-        """A Debugger whose rounds are placed exactly as ``arena.battle.play`` places them."""
-        from arena.battle import initial_seed, place
-
-        seed0 = initial_seed(
-            warriors,
-            settings,
-            fixed_position=fixed_position,
-            checksum_seed=checksum_seed,
-            seed=seed,
-        )
-        rounds = settings.rounds if rounds is None else rounds
-        placement = place(len(warriors), max(rounds, 1), settings, seed0)
-        return cls(
-            warriors,
-            settings,
-            placement.positions,
-            placement.starters,
-            track_events=track_events,
-        )
-
-    # ---- rounds
     @property
     def rounds(self) -> int:
         return int(self.positions.shape[0])

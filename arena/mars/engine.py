@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from arena.mars.kernel import play_rounds
-from arena.mars.layout import Program, new_core
+from arena.mars.layout import new_core
+from arena.mars.program import Program
 from arena.redcode.model import Warrior
 
 

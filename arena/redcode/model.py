@@ -109,6 +109,13 @@ class Warrior:
     file: str | None = None
     warnings: tuple[Diagnostic, ...] = field(default=())
 
+    @property
+    def uses_pspace(self) -> bool:
+        """True when the warrior has LDP or STP instructions or declares PIN."""
+        if self.pin is not None:
+            return True
+        return bool(((self.opcode == LDP) | (self.opcode == STP)).any())
+
     @classmethod
     def from_fields(
         cls,

@@ -15,14 +15,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
+from arena.redcode.files import warrior_files_in
+
 EDITOR_BUFFER = "<editor>"
 
 
 def warrior_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(folder.glob("*.red"))
-    except OSError:
-        return []
+    return warrior_files_in(folder)
 
 
 class AskText(ModalScreen[str | None]):

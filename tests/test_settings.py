@@ -1,4 +1,4 @@
-"""Hill presets by name, ``--hill NAME`` on every command, and how flags override them."""
+"""Hill settings: presets by name, ``--hill NAME`` on every command, and how flags override them."""
 
 from __future__ import annotations
 
@@ -7,20 +7,23 @@ import pytest
 from click.testing import CliRunner
 
 from arena.cli import main
-from arena.commands.flags import settings_options
+from arena.commands.flags import hill_option, settings_for, settings_options
 from arena.paths import data_dir
-from arena.presets import (
+from arena.redcode import assemble, assemble_file
+from arena.settings import (
     PRESETS,
-    PresetError,
-    admits,
-    hill_option,
+    Settings,
+    SettingsError,
+    admission_problem,
     hill_settings,
     preset,
-    settings_for,
     uses_pspace,
 )
-from arena.redcode import assemble, assemble_file
-from arena.settings import Settings
+
+
+def admits(name, warrior):
+    return admission_problem(hill_settings(name), warrior)
+
 
 EXPECTED = {
     # name: (core, cycles, processes, length, distance, P-space allowed)
@@ -52,7 +55,7 @@ def test_preset_values(name):
 
 def test_names_are_case_insensitive_and_unknown_ones_fail():
     assert preset("NANO") is PRESETS["nano"]
-    with pytest.raises(PresetError, match="unknown hill"):
+    with pytest.raises(SettingsError, match="unknown hill"):
         preset("koth")
     assert set(PRESETS) == set(EXPECTED)
 
@@ -65,9 +68,9 @@ def test_flags_override_the_preset():
     assert (s.max_length, s.min_distance) == (10, 10)
     s = settings_for("94", min_distance=300, rounds=7)
     assert (s.min_distance, s.rounds) == (300, 7)
-    with pytest.raises(click.UsageError):
+    with pytest.raises(SettingsError):
         settings_for("nano", min_distance=2)  # shorter than -l 5
-    with pytest.raises(click.UsageError):
+    with pytest.raises(SettingsError):
         settings_for("nope")
 
 

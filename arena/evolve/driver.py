@@ -1,15 +1,18 @@
-"""Runs a Red Queen evolution in a child process, steered by lines of text (no Textual).
+"""The run driver: start, follow, stop and resume a run, for the CLI and the TUI alike.
 
-Why a process: the evolution's Python work (mutation, assembly, the archive) would
-otherwise share the interpreter lock with the UI thread, and the UI would answer keys
-late. The child calls ``arena.evolve.session.open_run`` exactly as ``arena evolve``
-does and writes the same run directory; the screen follows its ``events.jsonl``.
+* ``run_to_end(run)`` plays an opened run (``arena.evolve.session.open_run``) in this
+  process until it finishes or is stopped; ``arena evolve`` uses it.
+* ``ChildRun`` plays one in a child process steered by lines of text; the TUI uses it so
+  the evolution's Python work never competes with the UI thread for the interpreter
+  lock. The child opens the run exactly as ``arena evolve`` does (``--resume`` too) and
+  writes the same run directory; the parent follows its ``events.jsonl`` with
+  ``arena.evolve.store.EventFollower``.
 
-    python -m tui.evolve_runner CONFIG.toml RUN_DIR
+    python -m arena.evolve.driver RUN_DIR [CONFIG.toml | --resume]
 
-Protocol: the parent writes ``pause``, ``resume`` or ``stop`` lines to the child's
-stdin (end of input means stop); the child prints ``started``, then ``done 0|1`` (1 when
-stopped early) or ``error MESSAGE``, one per line on stdout.
+Protocol: the parent writes ``pause``, ``resume`` or ``stop`` lines to the child's stdin
+(end of input means stop); the child prints ``started``, then ``done 0|1`` (1 when
+stopped before the last round) or ``error MESSAGE``, one per line on stdout.
 """
 
 from __future__ import annotations
@@ -24,31 +27,51 @@ import tempfile
 import threading
 from pathlib import Path
 
-from arena.evolve.config import RunConfig, merge, read_toml
-
-
-def _say(line: str) -> None:
-    sys.stdout.write(line.replace("\n", " ") + "\n")
-    sys.stdout.flush()
-
+from arena.errors import ArenaError
+from arena.evolve.config import RunConfig, load_run_config
+from arena.evolve.redqueen import RunOutcome
+from arena.evolve.session import Run, open_run
 
 CHILD_NICENESS = 10  # the run is batch work: the terminal UI comes first
 
 
-def child_main(config_path: str, run_dir: str) -> int:
-    from arena.evolve.session import open_run
+async def _play(run: Run) -> RunOutcome:
+    try:
+        return await run.red_queen.run()
+    finally:
+        await run.close()
 
+
+def run_to_end(run: Run) -> RunOutcome:
+    """Play an opened run in this process (its own event loop) and close what it owns."""
+    return asyncio.run(_play(run))
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(" ".join(line.split()) + "\n")
+    sys.stdout.flush()
+
+
+def child_main(run_dir: str, config_path: str | None) -> int:
+    """The child's side: open (or resume, with no config) the run, obey stdin, report."""
     with contextlib.suppress(AttributeError, OSError):  # not on every platform
         os.nice(CHILD_NICENESS)
-
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        config = merge(RunConfig(), read_toml(Path(config_path)), config_path).validate()
-        run = open_run(config, Path(run_dir))
-    except Exception as exc:  # reported to the screen
+        if config_path is None:
+            config = load_run_config(Path(run_dir) / "config.toml")
+            run = open_run(config, Path(run_dir), resume=True)
+        else:
+            run = open_run(load_run_config(Path(config_path)), Path(run_dir))
+    except ArenaError as exc:
+        _say(f"error {exc}")
+        return exc.exit_status
+    except Exception as exc:  # reported to the screen, never a traceback there
         _say(f"error {type(exc).__name__}: {exc}")
         return 1
+    for notice in run.notices:
+        sys.stderr.write(notice + "\n")
     _say("started")
     red_queen = run.red_queen
 
@@ -62,41 +85,46 @@ def child_main(config_path: str, run_dir: str) -> int:
         loop.call_soon_threadsafe(red_queen.stop)  # the parent went away
 
     threading.Thread(target=listen, daemon=True).start()
-
-    async def main() -> None:
-        try:
-            await red_queen.run()
-        finally:
-            await run.close()
-
     try:
-        loop.run_until_complete(main())
+        outcome = loop.run_until_complete(_play(run))
+    except ArenaError as exc:
+        _say(f"error {exc}")
+        return exc.exit_status
     except Exception as exc:  # reported to the screen
         _say(f"error {type(exc).__name__}: {exc}")
         return 1
     finally:
         loop.close()
-    _say(f"done {int(bool(getattr(red_queen, '_stopping', False)))}")
+    _say(f"done {int(outcome.stopped)}")
     return 0
 
 
 class ChildRun:
-    """The parent's handle on one child run."""
+    """The parent's handle on one run played by a child process."""
 
-    def __init__(self, config: RunConfig, run_dir: Path) -> None:
+    def __init__(self, config: RunConfig | None, run_dir: Path, *, resume: bool = False) -> None:
+        if config is None and not resume:
+            raise ValueError("a new run needs its config")
         self.run_dir = Path(run_dir)
         self.config = config
+        self.resume = resume
         self.process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.Lock()
         self._config_file: str | None = None
 
     def start(self) -> None:
-        fd, self._config_file = tempfile.mkstemp(prefix="arena-run-", suffix=".toml")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self.config.to_toml())
+        command = [sys.executable, "-m", "arena.evolve.driver", str(self.run_dir)]
+        if self.resume:
+            command.append("--resume")
+        else:
+            assert self.config is not None
+            fd, self._config_file = tempfile.mkstemp(prefix="arena-run-", suffix=".toml")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.config.to_toml())
+            command.append(self._config_file)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui.evolve_runner", self._config_file, str(self.run_dir)],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -163,4 +191,8 @@ class ChildRun:
 
 
 if __name__ == "__main__":
-    raise SystemExit(child_main(sys.argv[1], sys.argv[2]))
+    if len(sys.argv) != 3:
+        sys.stderr.write("usage: python -m arena.evolve.driver RUN_DIR CONFIG.toml|--resume\n")
+        raise SystemExit(2)
+    target, second = sys.argv[1], sys.argv[2]
+    raise SystemExit(child_main(target, None if second == "--resume" else second))
