@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from arena.evolve.config import RunConfig
+from arena.evolve.config import RunConfig, resolve
 from arena.evolve.events import CandidateEvent
 from arena.evolve.session import open_run
-from arena.settings import Settings
+from arena.settings import Settings, SettingsError
 from tests.fake_llm_servers import FakeLLMServer, empty, garbage, ok, sleep, status
 
 WARRIOR = (
@@ -93,3 +93,33 @@ async def test_a_reply_that_echoes_the_key_is_stored_redacted(
     for path in run.store.root.rglob("*"):
         if path.is_file():
             assert key not in path.read_text(errors="replace"), path
+
+
+async def test_backend_options_reach_the_model_and_unknown_ones_are_refused(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FAKE_KEY", "fake-key-123456")
+    bodies: list[dict] = []
+
+    def record(index: int, body: dict) -> object:
+        bodies.append(body)
+        return ok(WARRIOR.replace("{n}", "4"))
+
+    with FakeLLMServer("openai", record) as server:
+        config = resolve(
+            flags={"rounds": 1, "iterations": 0, "n_init": 1, "placements": 2,
+                   "backend": "openai", "model": "m", "base_url": server.base_url,
+                   "api_key_env": "FAKE_KEY", "core_size": 800, "max_length": 20,
+                   "backend_options": {"temperature": 0.3, "max_tokens": 77}},
+        )  # fmt: skip
+        run = open_run(config, tmp_path / "run")
+        try:
+            await run.red_queen.run()
+        finally:
+            await run.close()
+    assert bodies and bodies[0]["temperature"] == 0.3 and bodies[0]["max_tokens"] == 77
+    assert "[backend_options]" in (tmp_path / "run" / "config.toml").read_text()
+    bad = resolve(flags={"backend": "offline", "backend_options": {"temperature": 1.0}})
+    with pytest.raises(SettingsError, match="backend 'offline' has no option 'temperature'"):
+        open_run(bad, tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()

@@ -109,7 +109,6 @@ class OfflineBackend(BaseBackend):
         *,
         seed: int = 0,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        **_ignored: object,
     ) -> None:
         super().__init__(model or MODEL, max_concurrency=max_concurrency)
         self.seed = int(seed or 0)

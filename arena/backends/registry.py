@@ -26,6 +26,7 @@ from arena.backends.base import (
     DEFAULT_TIMEOUT,
     Backend,
 )
+from arena.errors import UsageError
 
 GROUP = "arena.backends"
 DEFAULT_BACKEND = "offline"
@@ -37,8 +38,12 @@ BUILTIN: dict[str, str] = {
 }
 
 
-class UnknownBackendError(LookupError):
+class UnknownBackendError(UsageError, LookupError):
     """No backend of that name is registered."""
+
+
+class UnknownOptionError(UsageError, TypeError):
+    """An option the backend does not declare."""
 
 
 def _load(target: str) -> Callable[..., Any]:
@@ -79,6 +84,31 @@ def _load_entry_point(ep: EntryPoint) -> Callable[..., Any]:
         ) from exc
 
 
+STANDARD_ARGUMENTS = frozenset(
+    {"model", "base_url", "api_key_env", "timeout", "max_retries", "max_concurrency", "seed"}
+)
+
+
+def _parameters(factory: Callable[..., Any]) -> dict[str, inspect.Parameter] | None:
+    try:
+        return dict(inspect.signature(factory).parameters)
+    except (TypeError, ValueError):
+        return None
+
+
+def declared_options(name: str) -> list[str]:
+    """The options backend ``name`` declares: keyword parameters beyond the standard ones
+    (e.g. ``temperature`` and ``max_tokens``); set them with ``[backend_options]`` in a
+    config file or ``--backend-option KEY=VALUE``."""
+    parameters = _parameters(backend_factory(name)) or {}
+    return [
+        p.name
+        for p in parameters.values()
+        if p.name not in STANDARD_ARGUMENTS
+        and p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+
 def create_backend(
     name: str = DEFAULT_BACKEND,
     *,
@@ -109,16 +139,17 @@ def create_backend(
         "seed": seed,
         **options,
     }
-    try:
-        parameters = inspect.signature(factory).parameters
-    except (TypeError, ValueError):
-        parameters = None
+    parameters = _parameters(factory)
     if parameters is not None and not any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
     ):
         unknown = sorted(k for k in options if k not in parameters)
         if unknown:
-            raise TypeError(f"backend {name!r} does not accept option(s): {', '.join(unknown)}")
+            known = ", ".join(declared_options(name)) or "none"
+            raise UnknownOptionError(
+                f"backend {name!r} has no option {', '.join(map(repr, unknown))} "
+                f"(its options: {known})"
+            )
         arguments = {k: v for k, v in arguments.items() if k in parameters}
     backend = factory(**arguments)
     for attribute in ("name", "model", "complete", "aclose"):
@@ -132,7 +163,9 @@ __all__ = [
     "DEFAULT_BACKEND",
     "GROUP",
     "UnknownBackendError",
+    "UnknownOptionError",
     "available_backends",
     "backend_factory",
     "create_backend",
+    "declared_options",
 ]

@@ -103,7 +103,7 @@ def _check_battles(config: RunConfig, opponents: int, held_out: bool) -> None:
 
 
 def _backends(config: RunConfig) -> list:
-    from arena.backends import create_backend
+    from arena.backends.registry import UnknownOptionError, create_backend
 
     specs = [(config.backend, config.model)]
     for extra in config.extra_models:
@@ -128,8 +128,8 @@ def _backends(config: RunConfig) -> list:
                     **config.backend_options,
                 )
             )
-        except SettingsError:
-            raise
+        except UnknownOptionError as exc:
+            raise SettingsError(f"backend_options: {exc}") from None
         except Exception as exc:  # a plugin may raise anything while it starts
             raise SettingsError(f"backend {name}: {exc}") from None
     return backends
