@@ -30,6 +30,7 @@ from pathlib import Path
 import click
 
 from arena.battle import BattleResult, PlacementError, play
+from arena.commands import fail
 from arena.errors import UsageError
 from arena.mars.engine import available_threads
 from arena.redcode.files import load_warrior_file
@@ -403,8 +404,7 @@ def _batch(source: str) -> int:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"arena battle: {message}", err=True)
-    sys.exit(USAGE_ERROR)
+    fail("battle", message, USAGE_ERROR)
 
 
 @click.command(
