@@ -211,3 +211,35 @@ def test_hill_preset_sets_the_rules_of_the_run(tmp_path: Path) -> None:
     assert "core_size = 80\n" in config and "max_length = 5\n" in config
     codes = [e.code for e in candidate_events(run) if e.fitness is not None]
     assert codes and all("CORESIZE == 80" in c for c in codes if "CORESIZE ==" in c)
+
+
+def test_a_run_dir_of_the_first_version_resumes(tmp_path: Path) -> None:
+    """Flat hill keys and events without a version, as arena 0.1 wrote them."""
+    run = tmp_path / "run"
+    first = CliRunner().invoke(
+        main, ["evolve", "--rounds", "1", "--iterations", "2", "--run-dir", str(run),
+               "--config", str(tiny_config(tmp_path)), *FLAGS],
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    (run / "config.toml").write_text(
+        'rounds = 1\niterations = 2\nhistory = 20\nplacements = 2\nseed = 3\nbackend = "offline"\n'
+        "n_init = 3\nconcurrency = 2\ncore_size = 800\nmax_cycles = 3000\nmax_processes = 64\n"
+        "max_length = 20\nmin_distance = 20\n"
+    )
+    lines = [json.loads(x) for x in (run / "events.jsonl").read_text().splitlines()]
+    for line in lines:
+        del line["v"]
+    (run / "events.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    (run / "checkpoint.json").write_text("{}")
+    resumed = CliRunner().invoke(
+        main, ["evolve", "--resume", "--rounds", "2", "--run-dir", str(run)]
+    )
+    assert resumed.exit_code == 0, resumed.output
+    assert [e.round for e in round_events(run)] == [0, 1]
+    assert not (run / "checkpoint.json").exists()
+    text = (run / "config.toml").read_text()
+    assert "rounds = 2\n" in text  # the resume with more rounds is recorded
+    koth = text.replace("rounds = 2", "rounds = 3").replace('fitness = "melee"', 'fitness = "koth"')
+    (run / "config.toml").write_text(koth.replace("version = 2\n", ""))
+    refused = CliRunner().invoke(main, ["evolve", "--resume", "--run-dir", str(run)])
+    assert refused.exit_code == 2 and "0-3 scale" in refused.stderr

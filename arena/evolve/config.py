@@ -334,4 +334,10 @@ def load_run_config(path: Path) -> RunConfig:
             f"{path} is not a run's config (missing {', '.join(missing)}): "
             "it cannot be resumed as it is"
         )
-    return from_layers([(str(path), data)])
+    config = from_layers([(str(path), data)])
+    if data.get("version", 1) == 1 and config.fitness == "koth":
+        raise SettingsError(
+            f"{path}: this run was written by an earlier arena whose KotH fitness was on a "
+            "0-3 scale (now 0-300, as everywhere else); start a new run"
+        )
+    return config

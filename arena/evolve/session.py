@@ -27,7 +27,7 @@ from arena.evolve.store import RunDirError, RunStore
 from arena.paths import data_dir
 from arena.redcode.files import WarriorFileError, load_warrior_files
 from arena.secrets import environment_redactor
-from arena.settings import Settings, SettingsError, check_fits, check_memory
+from arena.settings import HILL_FIELDS, Settings, SettingsError, check_fits, check_memory
 
 # Settings a resumed run may change; everything else must match the original run.
 RESUMABLE_CHANGES = {"rounds", "concurrency", "timeout", "max_retries", "dask", "dask_workers"}
@@ -78,7 +78,7 @@ def _check_resume(stored: RunConfig, wanted: RunConfig, explicit: set[str]) -> R
         and hasattr(stored, key)
         and getattr(stored, key) != getattr(wanted, key)
     }
-    hill_given = explicit & {"hill", *Settings.__slots__}
+    hill_given = explicit & {"hill", *HILL_FIELDS}
     if hill_given and stored.settings != wanted.settings:
         changed.add("hill settings")
     if changed:
@@ -189,6 +189,8 @@ def open_run(
         if resume:
             notices = store.repair().messages(store.root)
             store.remove_old_checkpoint()
+            if config != stored:  # e.g. more rounds: the run dir says what the run is
+                store.write_config(config.to_toml())
         else:
             store.create(config.to_toml())
     except BaseException:

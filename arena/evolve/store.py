@@ -182,6 +182,9 @@ class RunStore:
                 "choose another --run-dir"
             ) from None
 
+    def write_config(self, config_toml: str) -> None:
+        self._writing(CONFIG, lambda: write_atomic(self.config_path, config_toml))
+
     def discard(self) -> None:
         """Remove a run dir that ``create`` made for a run that then could not start."""
         if self.has_events():
