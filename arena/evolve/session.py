@@ -50,15 +50,21 @@ class Run:
         self.evaluator.close()
 
 
-def load_warriors(paths: tuple[str, ...] | list[str], settings: Settings, what: str):
-    """Warriors from files and directories for a run; each must load and be admitted."""
-    skipped: list[str] = []
+def load_warriors(
+    paths: tuple[str, ...] | list[str],
+    settings: Settings,
+    what: str,
+    skipped: list[str] | None = None,
+) -> list[Opponent]:
+    """Warriors from files and directories for a run, as every command loads them: a file
+    named must load and be admitted; one found in a directory that is not is skipped."""
+    left_out: list[str] = []
     try:
-        loaded = load_warrior_files(list(paths), settings, skipped=skipped)
+        loaded = load_warrior_files(list(paths), settings, skipped=left_out)
     except WarriorFileError as exc:
         raise WarriorFileError(f"{what}: {exc}") from None
-    if skipped:
-        raise WarriorFileError(f"{what}: {skipped[0]}")
+    if skipped is not None:
+        skipped.extend(f"{what}: skipped {line}" for line in left_out)
     if not loaded and paths:
         raise WarriorFileError(
             f"{what}: no warriors (*.red, *.rc, *.war) in {', '.join(map(str, paths))}"
@@ -171,9 +177,10 @@ def open_run(
 
     settings = config.settings
     opponent_paths = config.opponents or (str(data_dir("warriors") / "imp.red"),)
-    opponents = load_warriors(opponent_paths, settings, "opponents")
+    skipped: list[str] = []
+    opponents = load_warriors(opponent_paths, settings, "opponents", skipped)
     held_out = (
-        load_warriors((config.eval_against,), settings, "eval_against")
+        load_warriors((config.eval_against,), settings, "eval_against", skipped)
         if config.eval_against
         else []
     )
@@ -184,10 +191,10 @@ def open_run(
         raise SettingsError(f"prompt templates: {exc}") from None
     backends = _backends(config)
     evaluator = _evaluator(config)
-    notices: list[str] = []
+    notices: list[str] = list(skipped)
     try:
         if resume:
-            notices = store.repair().messages(store.root)
+            notices += store.repair().messages(store.root)
             store.remove_old_checkpoint()
             if config != stored:  # e.g. more rounds: the run dir says what the run is
                 store.write_config(config.to_toml())
