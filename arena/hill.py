@@ -189,7 +189,7 @@ class ResultCache:
             for k, v in results.items()
             if isinstance(v, list)
             and len(v) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in v)
+            and all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2**62 for x in v)
         }
 
     @staticmethod

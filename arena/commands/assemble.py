@@ -13,7 +13,8 @@ import sys
 import click
 
 from arena.commands.flags import hill_option, settings_for, settings_options
-from arena.redcode.assembler import assemble_file, pmars_report
+from arena.redcode.assembler import pmars_report
+from arena.redcode.files import assemble_file
 from arena.redcode.printer import load_file
 
 ASSEMBLY_FAILED = 3

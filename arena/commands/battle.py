@@ -87,9 +87,15 @@ class BattleArgs:
     hill: str | None = None  # a settings preset; single flags override it
 
 
+def _digits(text: str) -> bool:
+    """Plain ASCII digits, short enough to be a number of ours (no 5000-digit strings)."""
+    return bool(text) and text.isascii() and text.isdigit() and len(text.lstrip("0")) <= 24
+
+
 def _number(text: str, letter: str, low: int, high: int) -> int:
-    if not text or not text.isdigit():
-        raise BattleUsageError(f"bad argument for -{letter}: {text!r} (a number is expected)")
+    if not _digits(text):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise BattleUsageError(f"bad argument for -{letter}: {shown!r} (a number is expected)")
     value = int(text)
     if not low <= value <= high:
         raise BattleUsageError(f"-{letter} must be in the range {low} - {high}")
@@ -181,8 +187,9 @@ def load_warrior(path: str, settings: Settings) -> tuple[Warrior, list[str]]:
 
 
 def _fixed_position(text: str, settings: Settings) -> int:
-    if not text.isdigit():
-        raise BattleUsageError(f"-F {text!r}: only numeric positions are supported")
+    if not _digits(text):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise BattleUsageError(f"-F {shown!r}: only numeric positions are supported")
     value = int(text)
     if value < settings.min_distance:
         raise BattleUsageError("-F (position of warrior 2) must not be less than -d (distance)")
@@ -342,6 +349,51 @@ def table(prep: Prepared, res: BattleResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _parse_batch_line(line: str, number: int) -> list[str]:
+    """The ``args`` of one ``--batch`` line; BattleUsageError says what is wrong with it."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BattleUsageError(f"line {number}: not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise BattleUsageError(f"line {number}: not JSON: nested too deeply") from None
+    except ValueError:  # a number of thousands of digits
+        raise BattleUsageError(f"line {number}: not usable JSON (a number too long)") from None
+    args = obj.get("args") if isinstance(obj, dict) else None
+    if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        raise BattleUsageError(f'line {number}: expected {{"args": [strings]}}')
+    return args
+
+
+def _batch_line(line: str, number: int) -> dict:
+    """The answer to one ``--batch`` line: results, or the error."""
+    args = None
+    try:
+        args = _parse_batch_line(line, number)
+        t0 = time.perf_counter()
+        prep = prepare(args)
+        res = run(prep)
+    except UsageError as exc:
+        return {"args": args, "error": str(exc)}
+    except MemoryError:
+        return {"args": args, "error": "out of memory: use smaller settings"}
+    wins, ties, losses = wlt(res.slots)
+    out: dict = {
+        "args": args,
+        "wins": wins,
+        "ties": ties,
+        "losses": losses,
+        "instructions": res.instructions,
+        "seconds": round(time.perf_counter() - t0, 6),
+    }
+    if prep.args.koth:
+        out["k_output"] = k_output(res.slots, prep.args.formula).splitlines()
+    if res.drq_score is not None:
+        fit = drq_fitness(res)
+        out["drq"] = {"score": fit.score, "spawned": fit.spawned, "coverage": fit.coverage}
+    return out
+
+
 def _batch(source: str) -> int:
     # bytes that are not UTF-8 become U+FFFD: that line is answered with an error, and
     # the stream goes on
@@ -357,42 +409,7 @@ def _batch(source: str) -> int:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
-            out: dict
-            args = None
-            try:
-                obj = json.loads(line)
-                args = obj.get("args") if isinstance(obj, dict) else None
-                if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-                    raise BattleUsageError(f'line {number}: expected {{"args": [strings]}}')
-                t0 = time.perf_counter()
-                prep = prepare(args)
-                res = run(prep)
-                wins, ties, losses = wlt(res.slots)
-                out = {
-                    "args": args,
-                    "wins": wins,
-                    "ties": ties,
-                    "losses": losses,
-                    "instructions": res.instructions,
-                    "seconds": round(time.perf_counter() - t0, 6),
-                }
-                if prep.args.koth:
-                    out["k_output"] = k_output(res.slots, prep.args.formula).splitlines()
-                if res.drq_score is not None:
-                    fit = drq_fitness(res)
-                    out["drq"] = {
-                        "score": fit.score,
-                        "spawned": fit.spawned,
-                        "coverage": fit.coverage,
-                    }
-            except json.JSONDecodeError as exc:
-                out = {"args": None, "error": f"line {number}: not JSON: {exc.msg}"}
-            except RecursionError:
-                out = {"args": None, "error": f"line {number}: not JSON: nested too deeply"}
-            except UsageError as exc:
-                out = {"args": args, "error": str(exc)}
-            except MemoryError:
-                out = {"args": args, "error": "out of memory: use smaller settings"}
+            out = _batch_line(line, number)
             sys.stdout.write(json.dumps(out) + "\n")
             sys.stdout.flush()
     finally:

@@ -15,7 +15,7 @@ import click
 
 from arena.bench import DEFAULT_PLACEMENTS, BenchResult, evaluate, load_set
 from arena.commands.flags import hill_option, settings_for, settings_options
-from arena.commands.hill import cache_options, progress_bar, run_options
+from arena.commands.hill import cache_options, check_rounds_fit, progress_bar, run_options
 from arena.hill import BattleStats, ResultCache, default_cache_dir, settings_key
 from arena.mars.engine import available_threads
 from arena.paths import data_dir
@@ -86,16 +86,19 @@ def bench(
     """KotH score and generality of each WARRIOR against a set of warriors."""
     if flags.pop("rounds", None) is not None:
         raise click.UsageError("use --placements for the rounds per opponent")
-    settings = settings_for(hill, 2, threads=threads or available_threads(), **flags)
+    pool = threads or available_threads()
+    settings = settings_for(hill, 2, threads=pool, **flags)
+    check_rounds_fit(settings, placements, pool, "--placements")
     skipped: list[str] = []
     mine = load_set(warriors, settings, skipped=skipped)
     theirs = load_set(against or [data_dir("warriors")], settings, skipped=skipped)
     for line in skipped:
         click.echo(f"arena bench: skipped {line}", err=True)
     if not mine:
-        raise click.UsageError("no warrior to benchmark")
+        raise click.UsageError(f"no warrior to benchmark in {', '.join(warriors)}")
     if not theirs:
-        raise click.UsageError("the benchmark set is empty")
+        where = ", ".join(against) if against else str(data_dir("warriors"))
+        raise click.UsageError(f"the benchmark set is empty: no warriors in {where}")
     cache = ResultCache(None if no_cache else (cache_dir or default_cache_dir()), settings)
     update, close = progress_bar("bench", not quiet)
     stats = BattleStats()

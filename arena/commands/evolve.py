@@ -63,7 +63,7 @@ def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
             raise UsageError(f"--backend-option {item!r}: expected KEY=VALUE")
         try:
             value = tomllib.loads(f"v = {text}")["v"]
-        except tomllib.TOMLDecodeError:
+        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
             value = text
         if not isinstance(value, str | int | float | bool):
             value = text

@@ -27,6 +27,16 @@ from arena.hill import (
     run_hill,
 )
 from arena.mars.engine import available_threads
+from arena.settings import check_memory, pmars_flag
+
+
+def check_rounds_fit(settings, rounds: int, threads: int, flag: str) -> None:
+    """Refuse a battle length whose per-round records would not fit in memory."""
+    check_memory(
+        settings.with_(rounds=rounds),
+        threads=threads,
+        label=lambda name: flag if name == "rounds" else pmars_flag(name),
+    )
 
 
 def progress_bar(
@@ -158,7 +168,9 @@ def hill(
         raise click.UsageError("give the rounds per pair once (--rounds or -r)")
     rounds = pair_rounds or flags.pop("rounds", None) or DEFAULT_ROUNDS
     flags.pop("rounds", None)
-    settings = settings_for(hill, 2, threads=threads or available_threads(), **flags)
+    pool = threads or available_threads()
+    settings = settings_for(hill, 2, threads=pool, **flags)
+    check_rounds_fit(settings, rounds, pool, "--rounds")
     skipped: list[str] = []
     entries = load_warriors(warriors, settings, skipped=skipped)
     newcomers = load_warriors(add, settings, skipped=skipped)
@@ -174,7 +186,8 @@ def hill(
         renamed.append(e if key == e.key else type(e)(e.warrior, key, e.path, e.digest))
     everyone = [*entries, *renamed]
     if len(everyone) < 2:
-        raise click.UsageError("a hill needs at least two warriors")
+        where = ", ".join([*warriors, *add])
+        raise click.UsageError(f"a hill needs at least two warriors; {where} gave {len(everyone)}")
     cache = ResultCache(None if no_cache else (cache_dir or default_cache_dir()), settings)
     update, close = progress_bar("hill", not quiet)
     try:

@@ -17,6 +17,7 @@ Every error is a ``SettingsError`` that says where the bad value came from.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -205,6 +206,8 @@ def _coerce(name: str, value: Any) -> Any:
 def read_toml(path: Path) -> dict[str, Any]:
     """A config file's table; unreadable, non-UTF-8 or non-TOML files are a SettingsError."""
     try:
+        if not Path(path).is_file():
+            raise SettingsError(f"{path}: not a config file (no such file, or not a regular file)")
         if os.path.getsize(path) > MAX_CONFIG_BYTES:
             raise SettingsError(f"{path}: too large for a config file")
         data = Path(path).read_bytes()
@@ -222,6 +225,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except ValueError:  # an integer of thousands of digits
+        where = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if re.search(r"\d{1000}", line):
+                where = f" line {number} ({line.split('=')[0].strip()[:40]}):"
+                break
+        raise SettingsError(f"{path}:{where} a number far too long to be a setting") from None
     except RecursionError:
         raise SettingsError(f"{path}: not valid TOML (nested too deeply)") from None
 

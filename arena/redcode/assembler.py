@@ -19,11 +19,9 @@ huge files) is cut short with a clear error instead of running away.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-from pathlib import Path
 
 from arena.redcode.expression import Evaluator, Status
 from arena.redcode.model import (
@@ -1035,22 +1033,14 @@ def assemble(
     return _Assembly(text, settings, file).run()
 
 
-def assemble_file(
-    path: str | os.PathLike[str], settings: Settings = DEFAULT_SETTINGS
-) -> AssemblyResult:
-    """Assemble a file; unreadable files give an error result, not an exception."""
-    name = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        message = f"Unable to open file '{name}': {exc.strerror or exc}"
-        return AssemblyResult(
-            None,
-            (Diagnostic("error", message, name),),
-            (Message("error", message, None, None),),
-            name,
-        )
-    return assemble(data.decode("utf-8", errors="replace"), settings, file=name)
+def unreadable(name: str, message: str) -> AssemblyResult:
+    """The result for a file that could not be read (pMARS reports it as an error)."""
+    return AssemblyResult(
+        None,
+        (Diagnostic("error", message, name),),
+        (Message("error", message, None, None),),
+        name,
+    )
 
 
 def pmars_report(result: AssemblyResult) -> str:

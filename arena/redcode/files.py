@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arena.errors import UsageError
-from arena.redcode.assembler import AssemblyResult, assemble, pmars_report
+from arena.redcode.assembler import AssemblyResult, assemble, pmars_report, unreadable
 from arena.redcode.model import Warrior
-from arena.settings import Settings, admission_problem
+from arena.settings import DEFAULT_SETTINGS, Settings, admission_problem
 
 WARRIOR_SUFFIXES = (".red", ".rc", ".war")
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any warrior; stops a mistaken huge file early
@@ -85,18 +85,38 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _read(path: Path) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES; OSError or ValueError if not."""
+    if path.exists() and not path.is_file():  # a directory, /dev/zero, a FIFO: never read
+        raise ValueError("not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // 2**20} MiB, not a warrior")
+    return data.decode("utf-8", errors="replace")
+
+
 def read_warrior_text(path: PathLike) -> str:
     """A warrior file's text; raises WarriorFileError when it cannot be read."""
     p = Path(path)
     try:
-        if not p.is_file():
-            raise WarriorFileError(f"{p}: not a file")
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise WarriorFileError(f"{p}: larger than {MAX_FILE_BYTES // 2**20} MiB, not a warrior")
-        data = p.read_bytes()
+        return _read(p)
     except OSError as exc:
         raise WarriorFileError(f"{p}: cannot read the file ({_why(exc)})") from None
-    return data.decode("utf-8", errors="replace")
+    except ValueError as exc:
+        raise WarriorFileError(f"{p}: {exc}") from None
+
+
+def assemble_file(path: PathLike, settings: Settings = DEFAULT_SETTINGS) -> AssemblyResult:
+    """Assemble a file as ``pmars -A`` would; an unreadable file is an error result
+    (in pMARS's words), never an exception."""
+    name = os.fspath(path)
+    try:
+        text = _read(Path(path))
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return unreadable(name, f"Unable to open file '{name}': {why}")
+    return assemble(text, settings, file=name)
 
 
 def assembly_problem(result: AssemblyResult, where: str) -> str | None:
