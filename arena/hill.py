@@ -151,6 +151,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "arena" / "hill"
 
 
+def _plausible(key: object, value: object) -> bool:
+    """A cached (A wins, B wins, ties) that adds up to the rounds its key names."""
+    if not isinstance(key, str) or not isinstance(value, list) or len(value) != 3:
+        return False
+    if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in value):
+        return False
+    parts = key.split(":")
+    return len(parts) == 4 and parts[2].isdigit() and sum(value) == int(parts[2]) > 0
+
+
 class ResultCache:
     """Battle results by (hash A, hash B, rounds, seed), one JSON file per settings.
 
@@ -184,13 +194,7 @@ class ResultCache:
         results = data.get("results")
         if data.get("settings") != self.skey or not isinstance(results, dict):
             return
-        self.results = {
-            k: [int(x) for x in v]
-            for k, v in results.items()
-            if isinstance(v, list)
-            and len(v) == 3
-            and all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 2**62 for x in v)
-        }
+        self.results = {k: list(v) for k, v in results.items() if _plausible(k, v)}
 
     @staticmethod
     def key(a: str, b: str, rounds: int, seed: int | None) -> str:

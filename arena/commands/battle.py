@@ -24,6 +24,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -394,6 +395,27 @@ def _batch_line(line: str, number: int) -> dict:
     return out
 
 
+MAX_BATCH_LINE = 1 << 20  # characters; a longer "line" (e.g. /dev/zero) is an error
+
+
+def _batch_lines(stream) -> Iterator[tuple[int, str]]:
+    """(number, text) of each line, a line longer than MAX_BATCH_LINE cut to "" + skipped."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_BATCH_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_BATCH_LINE and not line.endswith("\n"):
+            while True:  # drop the rest of the line, a bounded piece at a time
+                rest = stream.readline(MAX_BATCH_LINE)
+                if not rest or rest.endswith("\n"):
+                    break
+            yield number, "\0"  # answered as an error below
+            continue
+        yield number, line
+
+
 def _batch(source: str) -> int:
     # bytes that are not UTF-8 become U+FFFD: that line is answered with an error, and
     # the stream goes on
@@ -401,15 +423,23 @@ def _batch(source: str) -> int:
         raw = getattr(sys.stdin, "buffer", None)
         stream = io.TextIOWrapper(raw, encoding="utf-8", errors="replace") if raw else sys.stdin
     else:
+        if Path(source).exists() and not Path(source).is_file():
+            _fail(f"cannot read {source}: not a regular file")
         try:
             stream = open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
         except OSError as exc:
             _fail(f"cannot read {source}: {exc.strerror or exc}")
     try:
-        for number, line in enumerate(stream, start=1):
+        for number, line in _batch_lines(stream):
             if not line.strip():
                 continue
-            out = _batch_line(line, number)
+            if line == "\0":
+                out = {
+                    "args": None,
+                    "error": f"line {number}: longer than {MAX_BATCH_LINE} characters",
+                }
+            else:
+                out = _batch_line(line, number)
             sys.stdout.write(json.dumps(out) + "\n")
             sys.stdout.flush()
     finally:

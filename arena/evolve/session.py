@@ -27,7 +27,7 @@ from arena.evolve.store import RunDirError, RunStore
 from arena.paths import data_dir
 from arena.redcode.files import WarriorFileError, load_warrior_files
 from arena.secrets import environment_redactor
-from arena.settings import HILL_FIELDS, Settings, SettingsError, check_fits, check_memory
+from arena.settings import FIELDS, HILL_FIELDS, Settings, SettingsError, check_fits, check_memory
 
 # Settings a resumed run may change; everything else must match the original run.
 RESUMABLE_CHANGES = {"rounds", "concurrency", "timeout", "max_retries", "dask", "dask_workers"}
@@ -103,9 +103,17 @@ def largest_battle(config: RunConfig, opponents: int) -> int:
 def _check_battles(config: RunConfig, opponents: int, held_out: bool) -> None:
     """Refuse a run whose battles could not be placed or would not fit in memory."""
     n = largest_battle(config, opponents)
-    check_fits(config.settings, n)
+
+    def label(name: str) -> str:  # the key, and the flag that sets it
+        if name == "rounds":
+            return "placements (--placements)"
+        return f"{name} (-{FIELDS[name].letter})" if name in FIELDS else name
+
+    check_fits(config.settings, n, label=label)
     rounds = max(config.placements, config.eval_placements if held_out else 1)
-    check_memory(config.settings.with_(warriors=n, rounds=rounds), threads=os.cpu_count() or 1)
+    check_memory(
+        config.settings.with_(warriors=n, rounds=rounds), threads=os.cpu_count() or 1, label=label
+    )
 
 
 def _backends(config: RunConfig) -> list:
