@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from arena.errors import UsageError
@@ -299,11 +299,6 @@ def memory_parts(settings: Settings, *, threads: int = 1, drq: bool = True) -> d
     }
 
 
-def memory_needed(settings: Settings, *, threads: int = 1, drq: bool = True) -> int:
-    """Bytes a battle under ``settings`` allocates at most (see ``memory_parts``)."""
-    return sum(memory_parts(settings, threads=threads, drq=drq).values())
-
-
 def available_memory() -> int:
     """Bytes of memory this machine can give now (MemAvailable; else all physical memory)."""
     try:
@@ -358,8 +353,3 @@ def admission_problem(settings: Settings, warrior: Warrior) -> str | None:
     if not settings.pspace_allowed and warrior.uses_pspace:
         return "uses P-space (LDP/STP/PIN), which this hill does not allow"
     return None
-
-
-def field_names() -> list[str]:
-    """Every field of ``Settings`` (for plain-data round trips)."""
-    return [f.name for f in fields(Settings)]

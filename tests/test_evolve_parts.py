@@ -16,7 +16,7 @@ from arena.evolve.events import CandidateEvent, RoundEvent
 from arena.evolve.store import QUARANTINE, RunStore
 from arena.scoring import COVERAGE_BIN_EDGES as COVERAGE_EDGES
 from arena.scoring import SPAWNED_BIN_EDGES as SPAWNED_EDGES
-from arena.settings import SettingsError as ConfigError
+from arena.settings import SettingsError
 
 # -- config ----------------------------------------------------------------------------
 
@@ -57,13 +57,13 @@ def test_config_round_trips_through_toml(tmp_path: Path) -> None:
 def test_broken_config_files_get_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("[", r"\[")) as info:
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace("[", r"\[")) as info:
         resolve(config_file=path)
     assert "Traceback" not in str(info.value)
 
 
 def test_unknown_preset() -> None:
-    with pytest.raises(ConfigError, match="unknown preset"):
+    with pytest.raises(SettingsError, match="unknown preset"):
         resolve(preset="nope")
     assert "paper" in RUN_PRESETS
 
@@ -191,13 +191,13 @@ def test_secrets_are_redacted_before_they_are_written(tmp_path: Path) -> None:
 def test_empty_or_partial_config_of_a_run_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("")
-    with pytest.raises(ConfigError, match="is empty"):
+    with pytest.raises(SettingsError, match="is empty"):
         load_run_config(path)
     path.write_text("rounds = 3\n")
-    with pytest.raises(ConfigError, match="missing iterations, seed, backend"):
+    with pytest.raises(SettingsError, match="missing iterations, seed, backend"):
         load_run_config(path)
     path.write_bytes(b"rounds = 3\n\xff\xfe\n")
-    with pytest.raises(ConfigError, match="not UTF-8"):
+    with pytest.raises(SettingsError, match="not UTF-8"):
         load_run_config(path)
 
 

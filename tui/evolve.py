@@ -2,7 +2,7 @@
 
 A run started here goes through ``arena.evolve.session.open_run``, exactly as
 ``arena evolve`` does, into a run directory; it runs in a child process
-(``tui.evolve_runner``), so its Python work never competes with the UI thread for the
+(``arena.evolve.driver.ChildRun``), so its Python work never competes with the UI thread for the
 interpreter lock. A thread worker follows the run's ``events.jsonl`` (the same code
 that attaches to an existing run directory), queues the events, and a coalesced
 ``EventsReady`` message tells the screen to drain them; the screen redraws at most

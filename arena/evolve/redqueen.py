@@ -155,10 +155,6 @@ class RedQueen:
     def paused(self) -> bool:
         return not self._running.is_set()
 
-    @property
-    def stopping(self) -> bool:
-        return self._stopping
-
     # -- the run --------------------------------------------------------------------
 
     def load_state(self) -> RunState:

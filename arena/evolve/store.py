@@ -27,7 +27,6 @@ redactor (the values of the API-key variables) before it is written.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import shutil
@@ -39,7 +38,6 @@ from typing import Any
 
 from arena.errors import RunFailure, UsageError
 from arena.evolve.events import (
-    CandidateEvent,
     Event,
     EventError,
     RoundEvent,
@@ -184,16 +182,6 @@ class RunStore:
 
     def write_config(self, config_toml: str) -> None:
         self._writing(CONFIG, lambda: write_atomic(self.config_path, config_toml))
-
-    def discard(self) -> None:
-        """Remove a run dir that ``create`` made for a run that then could not start."""
-        if self.has_events():
-            return  # something was recorded: keep it
-        for path in (self.config_path, self.root / SUMMARY):
-            path.unlink(missing_ok=True)
-        for folder in (self.root / CHAMPIONS, self.root):
-            with contextlib.suppress(OSError):  # not empty (the user's files), or gone
-                folder.rmdir()
 
     def append(self, event: Event) -> None:
         """Append one event, redacted, in one write, fsync'd."""
@@ -354,11 +342,3 @@ class EventFollower:
                 self.bad += 1
         self.offset += end + 1
         return events
-
-
-def candidates(events: Iterable[Event]) -> list[CandidateEvent]:
-    return [e for e in events if isinstance(e, CandidateEvent)]
-
-
-def rounds(events: Iterable[Event]) -> list[RoundEvent]:
-    return [e for e in events if isinstance(e, RoundEvent)]
