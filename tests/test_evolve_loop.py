@@ -8,7 +8,7 @@ from pathlib import Path
 from arena.backends.base import Completion
 from arena.evolve.config import RunConfig
 from arena.evolve.evaluator import LocalEvaluator
-from arena.evolve.events import CandidateEvent, RoundEvent
+from arena.evolve.events import MAX_REPLY_CHARS, CandidateEvent, RoundEvent
 from arena.evolve.redqueen import Opponent, RedQueen
 from arena.evolve.store import RunStore
 from arena.settings import Settings, hill_settings
@@ -208,3 +208,27 @@ def test_a_pspace_warrior_is_rejected_on_94nop_and_admitted_on_94(tmp_path: Path
     assert all(e.rejected and "P-space" in e.rejected for e in outcomes["94nop"])
     assert all(e.fitness is None and "not admitted" in e.errors[0] for e in outcomes["94nop"])
     assert all(e.rejected is None and e.fitness is not None for e in outcomes["94"])
+
+
+class LongWinded(StubModel):
+    """A reply far longer than what is stored, with the code at its start."""
+
+    async def complete(self, request, n=1):
+        self.calls += 1
+        text = "```redcode\n;assert 1\nmov.i 0, 1\n```\n" + "blah " * 60_000
+        self.length = len(text)
+        return [Completion(text, None, self.name, self.model, 1, 1, 0.0)]
+
+
+def test_a_long_reply_is_stored_cut_with_a_marker(tmp_path: Path) -> None:
+    config = small(rounds=1, iterations=0, n_init=1)
+    store = RunStore(tmp_path)
+    store.create(config.to_toml())
+    model = LongWinded()
+    red_queen = RedQueen(config, store, [model], LocalEvaluator(2), [IMP], prompts)
+    asyncio.run(red_queen.run())
+    (event,) = [e for e in store.events() if isinstance(e, CandidateEvent)]
+    assert event.reply_cut == model.length - MAX_REPLY_CHARS
+    assert len(event.reply) < MAX_REPLY_CHARS + 200
+    assert event.reply.endswith(f"{event.reply_cut} more characters were not stored]")
+    assert event.fitness is not None  # the code was taken from the stored reply

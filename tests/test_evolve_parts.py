@@ -57,7 +57,9 @@ def test_config_round_trips_through_toml(tmp_path: Path) -> None:
 def test_broken_config_files_get_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace("[", r"\[")) as info:
+    with pytest.raises(
+        SettingsError, match=message.replace("(", r"\(").replace("[", r"\[")
+    ) as info:
         resolve(config_file=path)
     assert "Traceback" not in str(info.value)
 
