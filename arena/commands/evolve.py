@@ -19,7 +19,7 @@ import click
 
 from arena.commands.flags import hill_option, settings_options
 from arena.errors import INTERRUPTED, RunFailure, UsageError
-from arena.evolve.config import RUN_PRESETS, RunConfig, resolve
+from arena.evolve.config import RUN_PRESETS, RunConfig, parse_duration, resolve
 from arena.evolve.events import CandidateEvent, Event, RoundEvent
 from arena.evolve.view import RunView
 
@@ -106,6 +106,12 @@ def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
     "--fitness", type=click.Choice(["melee", "koth"]), help="melee share (paper) or 1-on-1 KotH"
 )
 @click.option("--concurrency", type=click.IntRange(1, 1024), help="candidates in flight")
+@click.option(
+    "--time-limit",
+    "time_limit_text",
+    metavar="DURATION",
+    help="end the run cleanly after this much run time (90s, 30m, 1h; resumable)",
+)
 @click.option("--feedback/--no-feedback", default=None, help="battle results in mutation prompts")
 @click.option(
     "--early-stop", "early_stop", type=float, help="end a round at this fitness (0 = off)"
@@ -128,6 +134,7 @@ def evolve(
     temperature: float | None,
     max_tokens: int | None,
     backend_option: tuple[str, ...],
+    time_limit_text: str | None,
     **flags: Any,
 ) -> None:
     """Evolve warriors with the Digital Red Queen algorithm."""
@@ -144,6 +151,8 @@ def evolve(
         options["max_tokens"] = max_tokens
     if options:
         flags["backend_options"] = options
+    if time_limit_text is not None:
+        flags["time_limit"] = parse_duration(time_limit_text)
     explicit = {k for k, v in flags.items() if v is not None}
     config = resolve(preset=preset, config_file=config_file, flags=flags)
     run = open_run(config, run_dir, resume=resume, explicit=explicit)
@@ -192,9 +201,17 @@ def evolve(
             f"{view.failure_summary()}); check the backend, model, --base-url and API key, "
             f"then continue with arena evolve --resume --run-dir {run.store.root}"
         )
-    if outcome.stopped:
+    if outcome.best is not None:
+        b = outcome.best
         click.echo(
-            f"stopped after {len(outcome.rounds)} of {config.rounds} rounds: continue with "
+            f"best: round {b.round} champion #{b.candidate_id}, KotH {b.score:.1f}, generality "
+            f"{b.generality:.2f} against {b.judged_against} -> {run.store.root / 'best.red'}"
+        )
+    if outcome.stopped:
+        why = "time limit reached" if outcome.reason == "time limit" else "stopped"
+        click.echo(
+            f"{why} after {len(outcome.rounds)} of {config.rounds} rounds "
+            f"({run.red_queen.elapsed():.0f} s of run time): continue with "
             f"arena evolve --resume --run-dir {run.store.root}",
             err=True,
         )

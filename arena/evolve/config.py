@@ -77,6 +77,7 @@ class RunConfig:
     # i - selection_lag + 1 results: part of the run's identity, so a run resumed with
     # another concurrency is still the same run. 0 in a file means "= concurrency".
     selection_lag: int = 4
+    time_limit: float = 0.0  # seconds of run time over all sessions; 0 means none
     timeout: float = 120.0
     max_retries: int = 2
     dask: str = ""  # scheduler address, or "local" for a local cluster
@@ -113,6 +114,7 @@ class RunConfig:
             (1 <= self.concurrency <= 1024, "concurrency", "must be within 1..1024"),
             (1 <= self.selection_lag <= 1024, "selection_lag", "must be within 1..1024"),
             (self.timeout > 0, "timeout", "must be more than 0 seconds"),
+            (self.time_limit >= 0, "time_limit", "must not be negative (0 means none)"),
             (0 <= self.max_retries <= 100, "max_retries", "must be within 0..100"),
             (1 <= self.dask_workers <= 1024, "dask_workers", "must be within 1..1024"),
             (self.early_stop >= 0, "early_stop", "must not be negative"),
@@ -159,6 +161,20 @@ RUN_PRESETS: dict[str, dict[str, Any]] = {
 _RUN_FIELDS = {f.name for f in fields(RunConfig)} - {"settings", "hill"}
 _DEFAULTS = RunConfig()
 KNOWN_KEYS = sorted(_RUN_FIELDS | {"hill", "version", *HILL_FIELDS})
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds of a duration like ``90``, ``90s``, ``30m``, ``1h``, ``1h30m`` or ``2d``."""
+    parts = re.fullmatch(r"\s*((?:\d+(?:\.\d+)?[smhd]?\s*)+)", text or "")
+    if not parts or len(text) > 40:
+        raise SettingsError(f"--time-limit {text!r}: expected a duration such as 90s, 30m or 1h")
+    total = 0.0
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)([smhd]?)", text):
+        total += float(number) * _UNITS[unit or "s"]
+    return total
 
 
 def _coerce(name: str, value: Any) -> Any:

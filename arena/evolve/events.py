@@ -16,9 +16,9 @@ version 1, which had the same fields. Fields this version does not know (written
 newer arena) are kept in ``extra`` and written back as they were, so reading and
 rewriting never loses them. A line that is not a valid event raises ``EventError``.
 
-Every field but ``latency`` is a function of the run's seed and the model's replies, so
-an interrupted and resumed run has the same events as an uninterrupted one
-(``comparable`` leaves ``latency`` out).
+Every field but the timings (``latency``, ``elapsed``) is a function of the run's seed
+and the model's replies, so an interrupted and resumed run has the same events as an
+uninterrupted one (``comparable`` leaves the timings out).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 EVENT_VERSION = 2
 MAX_REPLY_CHARS = 100_000  # a model reply is stored up to this many characters
 CUT_MARKER = "\n[arena: the reply was cut here; {n} more characters were not stored]"
-TIMING_FIELDS = ("latency",)
+TIMING_FIELDS = ("latency", "elapsed")
 
 
 class EventError(ValueError):
@@ -75,6 +75,7 @@ class CandidateEvent:
     completion_tokens: int | None = None
     latency: float | None = None
     failure: str | None = None  # the model call failed: why
+    elapsed: float | None = None  # seconds of run time (all sessions) when it was recorded
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -136,6 +137,7 @@ _CHECKS: dict[str, tuple[tuple[type, ...], bool]] = {
     "completion_tokens": ((int,), True),
     "latency": (_NUM, True),
     "failure": ((str,), True),
+    "elapsed": (_NUM, True),
     "champion_id": ((int,), True),
     "candidates": ((int,), False),
     "valid": ((int,), False),

@@ -28,6 +28,7 @@ does not admit is recorded with the reason (``rejected``) and gets no fitness.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import numpy as np
 from arena.backends.base import Backend, Completion, Request
 from arena.errors import RunFailure
 from arena.evolve.archive import Archive
+from arena.evolve.best import Best, choose_best
 from arena.evolve.config import RunConfig
 from arena.evolve.evaluator import EvalJob, EvalResult, Evaluator
 from arena.evolve.events import CandidateEvent, Event, RoundEvent, cut_reply
@@ -92,6 +94,11 @@ class RunState:
     def recorded_in(self, round_number: int) -> dict[int, CandidateEvent]:
         return {i: e for (r, i), e in self.recorded.items() if r == round_number}
 
+    @property
+    def spent(self) -> float:
+        """Seconds of run time recorded so far (over every session of the run)."""
+        return max((e.elapsed or 0.0 for e in self.recorded.values()), default=0.0)
+
 
 @dataclass
 class RunOutcome:
@@ -99,6 +106,8 @@ class RunOutcome:
 
     rounds: list[RoundEvent]
     stopped: bool  # stopped before every round was done
+    reason: str = "finished"  # "finished", "stopped" or "time limit"
+    best: Best | None = None  # the run's strongest evolved warrior (best.red)
 
 
 def derive_seed(*parts: int) -> int:
@@ -137,6 +146,8 @@ class RedQueen:
         self._running = asyncio.Event()
         self._running.set()
         self._stopping = False
+        self._clock = time.monotonic()  # when run time 0 was, for ``elapsed``
+        self._time_up = False
 
     # -- control (used by the TUI and the CLI) ------------------------------------
 
@@ -161,11 +172,23 @@ class RedQueen:
         """The run's state, rebuilt from its events."""
         return RunState.from_events(self.store.events())
 
+    def elapsed(self) -> float:
+        """Run time so far, over every session of the run (the time limit counts it)."""
+        return time.monotonic() - self._clock
+
+    def _check_time(self) -> None:
+        limit = self.config.time_limit
+        if limit and not self._time_up and self.elapsed() >= limit:
+            self._time_up = True
+            self.stop()
+
     async def run(self) -> RunOutcome:
         state = self.load_state()
+        self._clock = time.monotonic() - state.spent
         done = state.rounds_done()
         self.store.rebuild_champions(done)
         round_number = len(done)
+        self._check_time()
         while round_number < self.config.rounds and not self._stopping:
             outcome = await self._round(round_number, done, state)
             if outcome is None:
@@ -173,9 +196,31 @@ class RedQueen:
             done.append(outcome)
             state.finished[round_number] = outcome
             round_number += 1
+            self._check_time()
         stopped = len(done) < self.config.rounds
-        self._write_summary(done, "stopped" if stopped else "finished")
-        return RunOutcome(done, stopped)
+        reason = "time limit" if stopped and self._time_up else "stopped" if stopped else "finished"
+        best = await self._best(done, state) if done else None
+        if best is not None:
+            self.store.write_best(best.text())
+        self._write_summary(done, reason, best)
+        return RunOutcome(done, stopped, reason, best)
+
+    async def _best(self, done: list[RoundEvent], state: RunState) -> Best | None:
+        """The run's strongest evolved champion, judged in a worker thread."""
+        candidates = [e for e in state.recorded.values() if e.id >= 0]
+        return await asyncio.get_running_loop().run_in_executor(
+            None,
+            functools.partial(
+                choose_best,
+                done,
+                candidates,
+                [o.code for o in self.opponents],
+                [o.code for o in self.held_out],
+                self.settings,
+                placements=self.config.eval_placements,
+                seed=derive_seed(self.config.seed, 11) % 2**31,
+            ),
+        )
 
     def _round_opponents(self, done: list[RoundEvent]) -> list[Opponent]:
         history = [Opponent(f"champion_{o.round:03d}", o.code) for o in done if o.code]
@@ -305,9 +350,12 @@ class RedQueen:
                         stop_round = insert(event)
                     else:
                         event.id = base_id + inserted
+                        event.elapsed = round(self.elapsed(), 3)
                         stop_round = insert(event)
                         self.store.append(event)
+                        state.recorded[(round_number, event.iteration)] = event
                         self.on_event(event)
+                        self._check_time()
                     inserted += 1
                     decide(inserted)
                 if stop_round or inserted >= total:
@@ -355,11 +403,16 @@ class RedQueen:
         self._write_summary([*done, outcome], "running")
         return outcome
 
-    def _write_summary(self, rounds: list[RoundEvent], status: str) -> None:
+    def _write_summary(
+        self, rounds: list[RoundEvent], status: str, best: Best | None = None
+    ) -> None:
         self.store.write_summary(
             {
                 "status": status,
                 "rounds_planned": self.config.rounds,
+                "seconds": round(self.elapsed(), 1),
+                "time_limit": self.config.time_limit or None,
+                "best": best.to_json() if best else None,
                 "rounds": [
                     {
                         "round": o.round,

@@ -30,7 +30,15 @@ from arena.secrets import environment_redactor
 from arena.settings import FIELDS, HILL_FIELDS, Settings, SettingsError, check_fits, check_memory
 
 # Settings a resumed run may change; everything else must match the original run.
-RESUMABLE_CHANGES = {"rounds", "concurrency", "timeout", "max_retries", "dask", "dask_workers"}
+RESUMABLE_CHANGES = {
+    "rounds",
+    "concurrency",
+    "time_limit",
+    "timeout",
+    "max_retries",
+    "dask",
+    "dask_workers",
+}
 
 
 @dataclass

@@ -7,6 +7,7 @@ run/
   events.quarantine.jsonl  lines of events.jsonl that were not valid events, set aside
   champions/round_NNN.red  each round's champion (rebuilt from the events if deleted)
   summary.json             per-round results and how the run ended, after every round
+  best.red                 the run's strongest evolved warrior (see arena.evolve.best)
 ```
 
 Guarantees after a crash or ``kill -9`` at any moment:
@@ -50,6 +51,7 @@ CONFIG = "config.toml"
 EVENTS = "events.jsonl"
 QUARANTINE = "events.quarantine.jsonl"
 SUMMARY = "summary.json"
+BEST = "best.red"
 CHAMPIONS = "champions"
 OLD_CHECKPOINT = "checkpoint.json"  # written by version 1, never read: removed on resume
 
@@ -193,6 +195,9 @@ class RunStore:
         text = self.redact(code if code.endswith("\n") else code + "\n")
         self._writing(path.name, lambda: write_atomic(path, text))
         return path
+
+    def write_best(self, text: str) -> None:
+        self._writing(BEST, lambda: write_atomic(self.root / BEST, self.redact(text)))
 
     def write_summary(self, data: dict[str, Any]) -> None:
         text = self.redact(json.dumps(data, indent=1))

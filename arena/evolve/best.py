@@ -1,0 +1,138 @@
+"""The run's result: the warrior the run itself judges strongest, written as ``best.red``.
+
+Only the run's own measurements count, never a set it was not given:
+
+* with a held-out set (``eval_against``) the champions are ranked by their KotH score
+  against it (measured after each round);
+* without one, every champion plays 1-on-1 against the run's initial opponents and all
+  the other champions (``eval_placements`` placements a pair), and the best KotH wins.
+
+Only evolved warriors are candidates: a champion whose load image is an initial
+opponent's (a warm-start seed that won its round unchanged) is never the result. Ties
+go to the earlier round. ``lineage`` follows the parent links of the events back to the
+fresh warrior or seed the champion descends from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from arena.bench import evaluate
+from arena.evolve.events import CandidateEvent, RoundEvent
+from arena.hill import content_hash
+from arena.redcode import assemble
+from arena.redcode.model import Warrior
+from arena.settings import Settings
+
+BEST = "best.red"
+
+
+@dataclass(frozen=True)
+class Best:
+    """The run's strongest evolved warrior and how it was judged."""
+
+    round: int
+    candidate_id: int
+    code: str
+    score: float  # KotH 0-300
+    generality: float
+    judged_against: str  # what the score was measured against
+    lineage: tuple[dict[str, Any], ...]  # the champion first, then its parent, ...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "id": self.candidate_id,
+            "koth": round(self.score, 3),
+            "generality": round(self.generality, 4),
+            "judged_against": self.judged_against,
+            "lineage": list(self.lineage),
+            "file": BEST,
+        }
+
+    def text(self) -> str:
+        """best.red: a comment header saying what it is, then the champion's code."""
+        chain = " <- ".join(f"#{step['id']} {step['kind']} (round {step['round']})"
+                            for step in self.lineage)  # fmt: skip
+        header = [
+            f"; best warrior of the run: champion of round {self.round}, candidate #{self.candidate_id}",
+            f"; KotH {self.score:.1f} (0-300), generality {self.generality:.2f}, "
+            f"against {self.judged_against}",
+            f"; lineage: {chain}",
+        ]
+        code = self.code if self.code.endswith("\n") else self.code + "\n"
+        return "\n".join(header) + "\n" + code
+
+
+def lineage(candidate_id: int, by_id: dict[int, CandidateEvent]) -> tuple[dict[str, Any], ...]:
+    """The parent chain of a candidate, itself first (ids of the same run)."""
+    chain = []
+    seen: set[int] = set()
+    current: int | None = candidate_id
+    while current is not None and current in by_id and current not in seen:
+        seen.add(current)
+        event = by_id[current]
+        chain.append({"id": event.id, "round": event.round, "kind": event.kind})
+        current = event.parent
+    return tuple(chain)
+
+
+def _warrior(code: str, settings: Settings) -> Warrior | None:
+    result = assemble(code, settings)
+    return (
+        result.warrior if result.ok and result.warrior is not None and len(result.warrior) else None
+    )
+
+
+def choose_best(
+    rounds: list[RoundEvent],
+    candidates: list[CandidateEvent],
+    opponents: list[str],
+    held_out: list[str],
+    settings: Settings,
+    *,
+    placements: int,
+    seed: int,
+) -> Best | None:
+    """The strongest evolved champion by the run's own measurements (None if none)."""
+    opponent_warriors = [w for w in (_warrior(c, settings) for c in opponents) if w is not None]
+    initial = {content_hash(w) for w in opponent_warriors}
+    champions: list[tuple[RoundEvent, Warrior]] = []
+    seen: set[str] = set()
+    for event in rounds:
+        warrior = _warrior(event.code, settings) if event.code else None
+        if warrior is None or event.champion_id is None:
+            continue
+        digest = content_hash(warrior)
+        if digest in initial or digest in seen:
+            continue  # an unchanged initial opponent, or an earlier champion again
+        seen.add(digest)
+        champions.append((event, warrior))
+    if not champions:
+        return None
+    by_id = {c.id: c for c in candidates}
+    if held_out:
+        against = [w for w in (_warrior(c, settings) for c in held_out) if w is not None]
+        described = f"the held-out set ({len(against)} warriors, {placements} placements a pair)"
+    else:
+        against = [*opponent_warriors, *(w for _, w in champions)]
+        described = (
+            f"the run's opponents and champions ({len(against)} warriors, "
+            f"{placements} placements a pair)"
+        )
+    results = evaluate(
+        [w for _, w in champions], against, settings, placements=placements, seed=seed
+    )
+    best_index = max(range(len(champions)), key=lambda i: (results[i].score, -i))
+    event, _ = champions[best_index]
+    result = results[best_index]
+    return Best(
+        round=event.round,
+        candidate_id=int(event.champion_id),
+        code=event.code or "",
+        score=result.score,
+        generality=result.generality,
+        judged_against=described,
+        lineage=lineage(int(event.champion_id), by_id),
+    )
