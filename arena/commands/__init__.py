@@ -27,11 +27,12 @@ COMMANDS: dict[str, str] = {
     "hill": "arena.commands.hill:hill",
     "bench": "arena.commands.bench:bench",
     "evolve": "arena.commands.evolve:evolve",
+    "optimize": "arena.commands.optimize:optimize",
 }
 
 
 # Commands that only play battles: they skip numba's scipy BLAS probe (see fast_start).
-BATTLE_ONLY = frozenset({"battle", "hill", "bench"})
+BATTLE_ONLY = frozenset({"battle", "hill", "bench", "optimize"})
 
 
 def load_command(name: str) -> click.Command:
