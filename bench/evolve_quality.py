@@ -1,0 +1,133 @@
+"""How strong are the warriors a configuration evolves? Several seeds, one benchmark set.
+
+    python bench/evolve_quality.py [--seeds 1 2 3] [--time-limit 1h] [--placements 100]
+                                   [--half report|tune|all] [-- EVOLVE FLAGS...]
+
+For each seed it runs ``arena evolve --seed S --time-limit T`` (offline backend unless the
+flags after ``--`` say otherwise) into its own run dir, then plays every round's champion
+and the run's ``best.red`` 1-on-1 against the strong benchmark set
+(``bench/sets/strong94nop.txt``: the 100 strongest warriors of ../shared/corpus/human by
+a full 94nop round robin, see that file) with ``arena.bench``, ``--placements`` rounds a
+pair (half with each warrior first). It prints KotH (0-300) and generality (share of the
+set beaten or tied) per round and seed, the linear trend of KotH over rounds across all
+seeds with a 95% confidence interval, and the best champion.
+
+``--half``: ``report`` (default) scores against the 50 warriors of even rank, ``tune``
+against the 50 of odd rank, ``all`` against all 100. Tune the evolver against one half
+and report on the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from arena.bench import evaluate  # noqa: E402
+from arena.paths import shared_dir  # noqa: E402
+from arena.redcode.files import load_warrior_file  # noqa: E402
+from arena.settings import hill_settings  # noqa: E402
+
+SET_FILE = REPO / "bench" / "sets" / "strong94nop.txt"
+
+
+def benchmark_set(half: str) -> list[Path]:
+    """The set's files (rank order), or one half of it."""
+    names = [
+        line.split()[1]
+        for line in SET_FILE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    folder = shared_dir() / "corpus" / "human"
+    files = [folder / name for name in names]
+    if half == "tune":
+        return files[0::2]
+    if half == "report":
+        return files[1::2]
+    return files
+
+
+def trend(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(slope, low, high): least-squares slope and its 95% confidence interval."""
+    from scipy import stats
+
+    if len(points) < 3 or len({x for x, _ in points}) < 2:
+        return math.nan, math.nan, math.nan
+    xs, ys = zip(*points, strict=True)
+    fit = stats.linregress(xs, ys)
+    t = stats.t.ppf(0.975, len(points) - 2)
+    return fit.slope, fit.slope - t * fit.stderr, fit.slope + t * fit.stderr
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    extra: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, extra = argv[:cut], argv[cut + 1 :]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--time-limit", default="1h")
+    parser.add_argument("--placements", type=int, default=100)
+    parser.add_argument("--half", choices=["report", "tune", "all"], default="report")
+    parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"))
+    parser.add_argument("--json", type=Path, help="also write every number here")
+    args = parser.parse_args(argv)
+    settings = hill_settings("94nop")
+    against = [load_warrior_file(p, settings).warrior for p in benchmark_set(args.half)]
+    label = " ".join(extra) or "(defaults)"
+    print(f"configuration: arena evolve {label}; time limit {args.time_limit} per seed")
+    print(f"benchmark: {len(against)} warriors ({args.half} half of {SET_FILE.name}), "
+          f"{args.placements} placements a pair")  # fmt: skip
+    report: dict = {"configuration": extra, "time_limit": args.time_limit, "seeds": {}}
+    points: list[tuple[float, float]] = []
+    best_overall = None
+    for seed in args.seeds:
+        run = args.runs / f"seed{seed}-{int(time.time())}"
+        command = [sys.executable, "-m", "arena.cli", "evolve", "--seed", str(seed),
+                   "--time-limit", args.time_limit, "--run-dir", str(run), *extra]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"seed {seed}: arena evolve failed: {done.stderr.strip()[-400:]}")
+            continue
+        minutes = (time.perf_counter() - started) / 60
+        champions = sorted((run / "champions").glob("round_*.red"))
+        files = [*champions, *([run / "best.red"] if (run / "best.red").exists() else [])]
+        warriors = [load_warrior_file(f, settings, admit=False).warrior for f in files]
+        results = evaluate(warriors, against, settings, placements=args.placements, seed=7)
+        rows = []
+        print(f"\nseed {seed}: {len(champions)} rounds in {minutes:.1f} min ({run})")
+        print(f"{'round':>5} {'koth':>7} {'generality':>10}")
+        for path, result in zip(files, results, strict=True):
+            name = path.stem
+            print(f"{name.replace('round_', ''):>5} {result.score:7.1f} {result.generality:10.2f}")
+            rows.append({"warrior": name, "koth": result.score, "generality": result.generality})
+            if name.startswith("round_"):
+                points.append((float(name.removeprefix("round_")), result.score))
+            if best_overall is None or result.score > best_overall[0]:
+                best_overall = (result.score, result.generality, seed, name, str(path))
+        report["seeds"][seed] = {"run": str(run), "minutes": minutes, "warriors": rows}
+    slope, low, high = trend(points)
+    print(f"\nKotH trend over rounds, all seeds: {slope:+.2f} per round "
+          f"(95% CI {low:+.2f} .. {high:+.2f})")  # fmt: skip
+    if best_overall:
+        score, generality, seed, name, path = best_overall
+        print(
+            f"best: {name} of seed {seed}: KotH {score:.1f}, generality {generality:.2f} ({path})"
+        )
+    report["trend"] = {"slope": slope, "low": low, "high": high}
+    report["best"] = best_overall
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
