@@ -2,6 +2,7 @@
 
     python bench/evolve_quality.py [--seeds 1 2 3] [--time-limit 1h] [--placements 100]
                                    [--half report|tune|all] [-- EVOLVE FLAGS...]
+    python bench/evolve_quality.py --score-runs RUN_DIR... [--half tune]
 
 For each seed it runs ``arena evolve --seed S --time-limit T`` (offline backend unless the
 flags after ``--`` say otherwise) into its own run dir, then plays every round's champion
@@ -79,6 +80,8 @@ def main() -> None:
     parser.add_argument("--half", choices=["report", "tune", "all"], default="report")
     parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"))
     parser.add_argument("--json", type=Path, help="also write every number here")
+    parser.add_argument("--score-runs", type=Path, nargs="+", default=None,
+                        help="score these existing run dirs instead of evolving new ones")  # fmt: skip
     args = parser.parse_args(argv)
     settings = hill_settings("94nop")
     against = [load_warrior_file(p, settings).warrior for p in benchmark_set(args.half)]
@@ -89,16 +92,21 @@ def main() -> None:
     report: dict = {"configuration": extra, "time_limit": args.time_limit, "seeds": {}}
     points: list[tuple[float, float]] = []
     best_overall = None
-    for seed in args.seeds:
-        run = args.runs / f"seed{seed}-{int(time.time())}"
-        command = [sys.executable, "-m", "arena.cli", "evolve", "--seed", str(seed),
-                   "--time-limit", args.time_limit, "--run-dir", str(run), *extra]  # fmt: skip
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            print(f"seed {seed}: arena evolve failed: {done.stderr.strip()[-400:]}")
-            continue
-        minutes = (time.perf_counter() - started) / 60
+    runs = args.score_runs or [None] * len(args.seeds)
+    for seed, given in zip(args.score_runs or args.seeds, runs, strict=True):
+        minutes = 0.0
+        if given is not None:
+            run, seed = given, given.name
+        else:
+            run = args.runs / f"seed{seed}-{int(time.time())}"
+            command = [sys.executable, "-m", "arena.cli", "evolve", "--seed", str(seed),
+                       "--time-limit", args.time_limit, "--run-dir", str(run), *extra]  # fmt: skip
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"seed {seed}: arena evolve failed: {done.stderr.strip()[-400:]}")
+                continue
+            minutes = (time.perf_counter() - started) / 60
         champions = sorted((run / "champions").glob("round_*.red"))
         files = [*champions, *([run / "best.red"] if (run / "best.red").exists() else [])]
         warriors = [load_warrior_file(f, settings, admit=False).warrior for f in files]

@@ -83,3 +83,16 @@ def test_a_time_limit_ends_the_run_cleanly_and_resume_goes_on(tmp_path: Path) ->
     assert [comparable(e) for e in resumed.store.events()] == [
         comparable(e) for e in reference.store.events()
     ]
+
+
+def test_confirmed_champions_are_replayed_best_elites(tmp_path: Path) -> None:
+    config = small(rounds=2, confirm_placements=6, confirm_elites=3)
+    outcome = asyncio.run(make(tmp_path, config).run())
+    for event in outcome.rounds:
+        elites = sorted(event.archive["elites"], key=lambda e: (-e["fitness"], e["id"]))[:3]
+        assert event.champion_id in [e["id"] for e in elites]
+        assert event.confirmed_fitness is not None
+    again = asyncio.run(make(tmp_path / "again", config).run())
+    assert [(o.champion_id, o.confirmed_fitness) for o in again.rounds] == [
+        (o.champion_id, o.confirmed_fitness) for o in outcome.rounds
+    ]

@@ -53,8 +53,12 @@ class Best:
 
     def text(self) -> str:
         """best.red: a comment header saying what it is, then the champion's code."""
-        chain = " <- ".join(f"#{step['id']} {step['kind']} (round {step['round']})"
-                            for step in self.lineage)  # fmt: skip
+        chain = " <- ".join(
+            f"#{step['id']} {step['kind']}"
+            + (f" of {step['origin']}" if step.get("origin") else "")
+            + f" (round {step['round']})"
+            for step in self.lineage
+        )
         header = [
             f"; best warrior of the run: champion of round {self.round}, candidate #{self.candidate_id}",
             f"; KotH {self.score:.1f} (0-300), generality {self.generality:.2f}, "
@@ -73,7 +77,10 @@ def lineage(candidate_id: int, by_id: dict[int, CandidateEvent]) -> tuple[dict[s
     while current is not None and current in by_id and current not in seen:
         seen.add(current)
         event = by_id[current]
-        chain.append({"id": event.id, "round": event.round, "kind": event.kind})
+        step = {"id": event.id, "round": event.round, "kind": event.kind}
+        if event.origin:
+            step["origin"] = event.origin
+        chain.append(step)
         current = event.parent
     return tuple(chain)
 

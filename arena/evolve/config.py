@@ -26,6 +26,7 @@ from typing import Any
 
 import tomli_w
 
+from arena.paths import data_dir
 from arena.scoring import DESCRIPTOR_EDGES
 from arena.settings import (
     DEFAULT_SETTINGS,
@@ -53,6 +54,8 @@ class RunConfig:
     iterations: int = 100  # mutation/new-warrior steps per round, after the initial ones
     history: int = 20  # K: champions of the last K rounds join the opponents
     placements: int = 20  # rounds (random placements) per fitness evaluation
+    confirm_placements: int = 0  # >0: the best elites are played again this much
+    confirm_elites: int = 4  # how many elites a round's champion is confirmed among
     seed: int = 0
     backend: str = "offline"
     model: str = ""
@@ -92,6 +95,12 @@ class RunConfig:
             (self.iterations >= 0, "iterations", "must not be negative"),
             (self.history >= 0, "history", "(K) must not be negative"),
             (1 <= self.placements <= 1_000_000, "placements", "must be within 1..1000000"),
+            (
+                0 <= self.confirm_placements <= 1_000_000,
+                "confirm_placements",
+                "must be within 0..1000000 (0: off)",
+            ),
+            (1 <= self.confirm_elites <= 1000, "confirm_elites", "must be within 1..1000"),
             (
                 1 <= self.eval_placements <= 1_000_000,
                 "eval_placements",
@@ -156,6 +165,24 @@ RUN_PRESETS: dict[str, dict[str, Any]] = {
         "fitness": "melee",
     },
     "quick": {"rounds": 3, "iterations": 20, "placements": 4, "n_init": 4},
+    # Not the paper's algorithm: hill strength. Fitness is the 1-on-1 KotH score against
+    # a fixed, varied hill (our own warriors, also the warm-start seeds) plus only the
+    # last 5 champions, so the Red Queen history cannot pull the run away from general
+    # strength; each round's champion is confirmed among its 4 best elites with 4x the
+    # placements. Meant to run under --time-limit.
+    "strong": {
+        "rounds": 200,
+        "iterations": 150,
+        "history": 5,
+        "placements": 10,
+        "n_init": 8,
+        "warm_start": True,
+        "fitness": "koth",
+        "opponents": [str(data_dir("warriors"))],
+        "confirm_placements": 40,
+        "confirm_elites": 4,
+        "crossover_probability": 0.1,
+    },
 }
 
 _RUN_FIELDS = {f.name for f in fields(RunConfig)} - {"settings", "hill"}

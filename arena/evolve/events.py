@@ -55,8 +55,9 @@ class CandidateEvent:
     iteration: int
     kind: str  # "new" | "mutate" | "crossover" | "seed"
     id: int = -1  # unique in the run: the ids of earlier rounds' candidates, then iteration
-    parent: int | None = None
+    parent: int | None = None  # the elite it changes; for a seed, the champion it is
     parent2: int | None = None
+    origin: str | None = None  # a warm-start seed: the opponent or champion it copies
     backend: str | None = None
     model: str | None = None
     template: str | None = None
@@ -93,6 +94,7 @@ class RoundEvent:
     round: int
     champion_id: int | None = None
     fitness: float | None = None
+    confirmed_fitness: float | None = None  # the champion's fitness with confirm_placements
     code: str | None = None
     candidates: int = 0
     placed: int = 0
@@ -119,6 +121,7 @@ _CHECKS: dict[str, tuple[tuple[type, ...], bool]] = {
     "id": ((int,), False),
     "parent": ((int,), True),
     "parent2": ((int,), True),
+    "origin": ((str,), True),
     "backend": ((str,), True),
     "model": ((str,), True),
     "template": ((str,), True),
@@ -139,6 +142,7 @@ _CHECKS: dict[str, tuple[tuple[type, ...], bool]] = {
     "failure": ((str,), True),
     "elapsed": (_NUM, True),
     "champion_id": ((int,), True),
+    "confirmed_fitness": (_NUM, True),
     "candidates": ((int,), False),
     "valid": ((int,), False),
     "generality": (_NUM, True),

@@ -38,7 +38,7 @@ import numpy as np
 
 from arena.backends.base import Backend, Completion, Request
 from arena.errors import RunFailure
-from arena.evolve.archive import Archive
+from arena.evolve.archive import Archive, Elite
 from arena.evolve.best import Best, choose_best
 from arena.evolve.config import RunConfig
 from arena.evolve.evaluator import EvalJob, EvalResult, Evaluator
@@ -52,6 +52,7 @@ from arena.settings import Settings, admission_problem
 class Opponent:
     name: str
     code: str
+    champion_id: int | None = None  # the candidate it is, when it is an earlier champion
 
 
 @dataclass
@@ -65,6 +66,7 @@ class _Slot:
     parent_feedback: dict | None = None
     code: str | None = None  # given for "seed" slots
     backend: int = 0
+    origin: str | None = None  # a seed: the opponent or champion it is
 
 
 @dataclass
@@ -223,7 +225,9 @@ class RedQueen:
         )
 
     def _round_opponents(self, done: list[RoundEvent]) -> list[Opponent]:
-        history = [Opponent(f"champion_{o.round:03d}", o.code) for o in done if o.code]
+        history = [
+            Opponent(f"champion_{o.round:03d}", o.code, o.champion_id) for o in done if o.code
+        ]
         history = history[-self.config.history :] if self.config.history else []
         return [*self.opponents, *history]
 
@@ -232,7 +236,17 @@ class RedQueen:
         slots: list[_Slot] = []
         if self.config.warm_start:
             for opponent in opponents:
-                slots.append(_Slot(len(slots), "seed", 0, code=opponent.code))
+                parents = () if opponent.champion_id is None else (opponent.champion_id,)
+                slots.append(
+                    _Slot(
+                        len(slots),
+                        "seed",
+                        0,
+                        parents=parents,
+                        code=opponent.code,
+                        origin=opponent.name,
+                    )
+                )
         for _ in range(self.config.n_init):
             index = len(slots)
             slots.append(
@@ -383,10 +397,14 @@ class RedQueen:
             return None  # stopped: the round goes on when the run is resumed
 
         champion = archive.best()
+        confirmed = None
+        if champion is not None and self.config.confirm_placements:
+            champion, confirmed = await self._confirm(round_number, archive, opponents)
         outcome = RoundEvent(
             round=round_number,
             champion_id=champion.candidate_id if champion else None,
             fitness=champion.fitness if champion else None,
+            confirmed_fitness=confirmed,
             code=champion.code if champion else None,
             candidates=inserted,
             placed=counts["placed"],
@@ -402,6 +420,44 @@ class RedQueen:
         self.on_event(outcome)
         self._write_summary([*done, outcome], "running")
         return outcome
+
+    async def _confirm(
+        self, round_number: int, archive: Archive, opponents: list[Opponent]
+    ) -> tuple[Elite, float]:
+        """The champion among the best elites, each played again with more placements.
+
+        One fitness of few placements is noisy: the elite that looks best may only have
+        been lucky. The ``confirm_elites`` best are evaluated again with
+        ``confirm_placements`` placements (the same seed for all, another than the
+        search's) and the best of those becomes the champion (the lower id among equals).
+        """
+        finalists = sorted(archive.elites(), key=lambda e: (-e.fitness, e.candidate_id))
+        finalists = finalists[: self.config.confirm_elites]
+        seed = derive_seed(self.config.seed, round_number, 2) % 2**31
+        results = await asyncio.gather(
+            *(self.evaluator.evaluate(self._job(e.code, opponents, seed, True)) for e in finalists)
+        )
+        scored = [
+            (r.fitness, -e.candidate_id, i)
+            for i, (e, r) in enumerate(zip(finalists, results, strict=True))
+            if not r.error
+        ]
+        if not scored:
+            return finalists[0], finalists[0].fitness
+        fitness, _, index = max(scored)
+        return finalists[index], fitness
+
+    def _job(self, code: str, opponents: list[Opponent], seed: int, confirm: bool) -> EvalJob:
+        return EvalJob(
+            code=code,
+            opponents=tuple(o.code for o in opponents),
+            opponent_names=tuple(o.name for o in opponents),
+            settings=_settings_dict(self.settings),
+            placements=self.config.confirm_placements if confirm else self.config.placements,
+            seed=seed,
+            fitness=self.config.fitness,
+            axes=tuple(self.config.axes),
+        )
 
     def _write_summary(
         self, rounds: list[RoundEvent], status: str, best: Best | None = None
@@ -494,6 +550,7 @@ class RedQueen:
         )
         if slot.kind == "seed":
             code = slot.code or ""
+            event.origin = slot.origin
         else:
             completion, template = await self._ask(slot)
             backend = self.backends[slot.backend]
@@ -516,16 +573,8 @@ class RedQueen:
             event.rejected = reason
             event.errors = [f"not admitted: the warrior {reason}"]
             return event
-        job = EvalJob(
-            code=code,
-            opponents=tuple(o.code for o in opponents),
-            opponent_names=tuple(o.name for o in opponents),
-            settings=_settings_dict(self.settings),
-            placements=self.config.placements,
-            seed=derive_seed(self.config.seed, round_number, slot.index, 1) % 2**31,
-            fitness=self.config.fitness,
-            axes=tuple(self.config.axes),
-        )
+        seed = derive_seed(self.config.seed, round_number, slot.index, 1) % 2**31
+        job = self._job(code, opponents, seed, False)
         result: EvalResult = await self.evaluator.evaluate(job)
         if result.error:
             event.errors = [result.error]

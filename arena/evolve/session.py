@@ -108,7 +108,7 @@ def largest_battle(config: RunConfig, opponents: int) -> int:
     return 1 + opponents + min(config.history, max(config.rounds - 1, 0))
 
 
-def _check_battles(config: RunConfig, opponents: int, held_out: bool) -> None:
+def _check_battles(config: RunConfig, opponents: int) -> None:
     """Refuse a run whose battles could not be placed or would not fit in memory."""
     n = largest_battle(config, opponents)
 
@@ -118,7 +118,7 @@ def _check_battles(config: RunConfig, opponents: int, held_out: bool) -> None:
         return f"{name} (-{FIELDS[name].letter})" if name in FIELDS else name
 
     check_fits(config.settings, n, label=label)
-    rounds = max(config.placements, config.eval_placements if held_out else 1)
+    rounds = max(config.placements, config.confirm_placements, config.eval_placements)
     check_memory(
         config.settings.with_(warriors=n, rounds=rounds), threads=os.cpu_count() or 1, label=label
     )
@@ -200,7 +200,7 @@ def open_run(
         if config.eval_against
         else []
     )
-    _check_battles(config, len(opponents), bool(held_out))
+    _check_battles(config, len(opponents))
     try:
         prompts = Prompts(config.prompts_dir or None)
     except PromptError as exc:
