@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -417,6 +416,3 @@ class Optimizer:
                 f"{confirmed[0].score:.1f}, {self.confirm_rounds} rounds an opponent)\n" + text
             )
         return Result(self.original, winner, confirmed[0], list(self.trials), text)
-
-    def describe(self) -> dict[str, Any]:
-        return dict(self.header)

@@ -23,7 +23,7 @@ import click
 from arena.commands.flags import hill_option, settings_for, settings_options
 from arena.commands.hill import cache_options, check_rounds_fit
 from arena.errors import UsageError
-from arena.hill import ResultCache, default_cache_dir
+from arena.hill import ResultCache, default_cache_dir, entry_from_warrior
 from arena.io import write_atomic
 from arena.mars.engine import available_threads
 from arena.optimize import Optimizer, dask_scorer, local_scorer, parse_space, spaces_for
@@ -112,8 +112,6 @@ def optimize(
     if not opponents:
         raise UsageError(f"the set is empty: no warriors in {', '.join(against)}")
     original, spaces = spaces_for(loaded.text, settings, [parse_space(c) for c in constants])
-    from arena.hill import entry_from_warrior
-
     entries = [entry_from_warrior(w.warrior, w.stem) for w in opponents]
     against_id = hashlib.sha256("".join(sorted(e.digest for e in entries)).encode()).hexdigest()[
         :16
