@@ -21,6 +21,7 @@ and report on the other.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import subprocess
@@ -78,7 +79,8 @@ def main() -> None:
     parser.add_argument("--time-limit", default="1h")
     parser.add_argument("--placements", type=int, default=100)
     parser.add_argument("--half", choices=["report", "tune", "all"], default="report")
-    parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"))
+    parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"),
+                        help="run dirs go here as seedN; an existing one is resumed")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write every number here")
     parser.add_argument("--score-runs", type=Path, nargs="+", default=None,
                         help="score these existing run dirs instead of evolving new ones")  # fmt: skip
@@ -98,15 +100,22 @@ def main() -> None:
         if given is not None:
             run, seed = given, given.name
         else:
-            run = args.runs / f"seed{seed}-{int(time.time())}"
+            run = args.runs / f"seed{seed}"
             command = [sys.executable, "-m", "arena.cli", "evolve", "--seed", str(seed),
                        "--time-limit", args.time_limit, "--run-dir", str(run), *extra]  # fmt: skip
+            if (run / "config.toml").exists():
+                # An interrupted measurement: the time limit counts over sessions.
+                command = [sys.executable, "-m", "arena.cli", "evolve", "--resume",
+                           "--run-dir", str(run), "--time-limit", args.time_limit]  # fmt: skip
             started = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
                 print(f"seed {seed}: arena evolve failed: {done.stderr.strip()[-400:]}")
                 continue
             minutes = (time.perf_counter() - started) / 60
+        # The run's own clock, which counts every session of a resumed run.
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            minutes = json.loads((run / "summary.json").read_text())["seconds"] / 60
         champions = sorted((run / "champions").glob("round_*.red"))
         files = [*champions, *([run / "best.red"] if (run / "best.red").exists() else [])]
         warriors = [load_warrior_file(f, settings, admit=False).warrior for f in files]
