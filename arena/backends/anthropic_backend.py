@@ -8,7 +8,7 @@ credentials elsewhere. Retries and timeouts are the SDK's own.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, ClassVar
 
 import anthropic
 from anthropic.types import Message
@@ -35,6 +35,7 @@ class AnthropicBackend(BaseBackend):
     """Claude models through the Messages API (or a compatible server via base_url)."""
 
     name = "anthropic"
+    default_model: ClassVar[str] = DEFAULT_MODEL
 
     def __init__(
         self,

@@ -39,7 +39,9 @@ class Request:
 
     ``parents`` holds the Redcode text of the parent (mutate) or both parents
     (crossover); ``settings`` are the hill rules the answer must assemble under;
-    ``seed`` makes the offline backend deterministic per request.
+    ``seed`` makes the offline backend deterministic per request. ``round`` and
+    ``iteration`` say which candidate of a run asks (None outside a run), so the replay
+    backend can answer with what that candidate got in a recorded run.
     """
 
     system: str
@@ -48,6 +50,8 @@ class Request:
     parents: tuple[str, ...] = ()
     settings: Settings = DEFAULT_SETTINGS
     seed: int = 0
+    round: int | None = None
+    iteration: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

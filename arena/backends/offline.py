@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import ClassVar
 
 from arena.backends.base import DEFAULT_MAX_CONCURRENCY, BaseBackend, Completion, Request
 from arena.backends.mutate import Program, crossover, mutate, normalize, parse, to_text
@@ -102,6 +103,7 @@ class OfflineBackend(BaseBackend):
     """Classic evolutionary operators on Redcode; deterministic per request."""
 
     name = "offline"
+    default_model: ClassVar[str] = MODEL
 
     def __init__(
         self,

@@ -12,7 +12,7 @@ no retry loop of its own.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, ClassVar
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -38,6 +38,7 @@ class OpenAIBackend(BaseBackend):
     """Chat completions against OpenAI or any compatible server."""
 
     name = "openai"
+    default_model: ClassVar[str] = DEFAULT_MODEL
 
     def __init__(
         self,

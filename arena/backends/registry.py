@@ -84,6 +84,12 @@ def _load_entry_point(ep: EntryPoint) -> Callable[..., Any]:
         ) from exc
 
 
+def default_model(name: str) -> str:
+    """The model backend ``name`` uses when none is given ("" when it does not say): what
+    a dry run prices before any backend is built."""
+    return str(getattr(backend_factory(name), "default_model", "") or "")
+
+
 STANDARD_ARGUMENTS = frozenset(
     {"model", "base_url", "api_key_env", "timeout", "max_retries", "max_concurrency", "seed"}
 )
@@ -168,4 +174,5 @@ __all__ = [
     "backend_factory",
     "create_backend",
     "declared_options",
+    "default_model",
 ]

@@ -3,10 +3,12 @@
 Precedence: defaults < ``--preset`` < ``--config FILE`` < flags on the command line.
 Ends with a summary table of the rounds; everything is in the run directory.
 
-Exit status (``arena.errors``): 0 when the run finished or was stopped cleanly; 2 for a
-bad flag, config, warrior file or run dir, or a missing API key (nothing is created);
-1 when the run could not go on (disk, cluster) or every model call failed; 130 when
-interrupted. A stopped or failed run continues with ``--resume``.
+Exit status (``arena.errors``): 0 when the run finished or was stopped cleanly (by a
+time, cost or token limit too); 2 for a bad flag, config, warrior file or run dir, or a
+missing API key (nothing is created); 1 when the run could not go on (disk, cluster) or
+every model call failed; 130 when interrupted. A stopped or failed run continues with
+``--resume``. ``--dry-run`` prints the model calls and cost a config implies, and
+neither calls a model nor creates a run dir.
 """
 
 from __future__ import annotations
@@ -71,6 +73,18 @@ def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
+def _dry_run(config: RunConfig, run_dir: Path | None, resume: bool, explicit: set[str]) -> None:
+    """Print what the run would call and cost; no model call, no run dir."""
+    from arena.evolve.session import dry_run
+
+    config, estimate, warnings = dry_run(config, run_dir, resume=resume, explicit=explicit)
+    for warning in warnings:
+        click.echo(f"arena evolve: warning: {warning}", err=True)
+    click.echo("dry run: no model was called and no run directory was created")
+    for line in estimate.lines(config):
+        click.echo(line)
+
+
 @click.command()
 @click.option("--rounds", type=click.IntRange(1), help="rounds (one champion each)")
 @click.option("--iterations", type=click.IntRange(0), help="iterations per round")
@@ -112,6 +126,33 @@ def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
     metavar="DURATION",
     help="end the run cleanly after this much run time (90s, 30m, 1h; resumable)",
 )
+@click.option(
+    "--max-cost",
+    "max_cost",
+    type=float,
+    metavar="USD",
+    help="no new model call once the run has spent this much (resumable; 0 = none)",
+)
+@click.option(
+    "--max-total-tokens",
+    "max_total_tokens",
+    type=int,
+    metavar="N",
+    help="no new model call once the run has used this many tokens (0 = none)",
+)
+@click.option(
+    "--replay-from",
+    "replay_from",
+    type=click.Path(path_type=Path),
+    metavar="RUN_DIR",
+    help="with --backend replay: answer from this recorded run's events",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="print the model calls and cost the settings imply; call nothing, create nothing",
+)
 @click.option("--feedback/--no-feedback", default=None, help="battle results in mutation prompts")
 @click.option(
     "--early-stop", "early_stop", type=float, help="end a round at this fitness (0 = off)"
@@ -135,6 +176,8 @@ def evolve(
     max_tokens: int | None,
     backend_option: tuple[str, ...],
     time_limit_text: str | None,
+    replay_from: Path | None,
+    dry_run: bool,
     **flags: Any,
 ) -> None:
     """Evolve warriors with the Digital Red Queen algorithm."""
@@ -149,12 +192,20 @@ def evolve(
         options["temperature"] = temperature
     if max_tokens is not None:
         options["max_tokens"] = max_tokens
+    if replay_from is not None:
+        if (flags.get("backend") or "replay").strip().lower() != "replay":
+            raise UsageError("--replay-from goes with --backend replay")
+        flags["backend"] = "replay"
+        options["replay_from"] = str(replay_from.absolute())
     if options:
         flags["backend_options"] = options
     if time_limit_text is not None:
         flags["time_limit"] = parse_duration(time_limit_text)
     explicit = {k for k, v in flags.items() if v is not None}
     config = resolve(preset=preset, config_file=config_file, flags=flags)
+    if dry_run:
+        _dry_run(config, run_dir, resume, explicit)
+        return
     run = open_run(config, run_dir, resume=resume, explicit=explicit)
     for notice in run.notices:
         click.echo(f"arena evolve: warning: {notice}", err=True)
@@ -180,7 +231,8 @@ def evolve(
             view.apply(event)
             if isinstance(event, CandidateEvent):
                 best = "" if view.best is None else f" best {view.best:.3f}"
-                bar.update(1, f"round {event.round}{best}")
+                spend = f" {view.spend_line()}" if view.spend.calls else ""
+                bar.update(1, f"round {event.round}{best}{spend}")
             else:
                 text = "-" if event.fitness is None else f"{event.fitness:.3f}"
                 click.echo(f"\nround {event.round}: champion fitness {text}", err=True)
@@ -207,12 +259,17 @@ def evolve(
             f"best: round {b.round} champion #{b.candidate_id}, KotH {b.score:.1f}, generality "
             f"{b.generality:.2f} against {b.judged_against} -> {run.store.root / 'best.red'}"
         )
+    spend = run.red_queen.spend
+    if spend.calls:
+        click.echo(f"model calls: {view.spend_line()}")
     if outcome.stopped:
-        why = "time limit reached" if outcome.reason == "time limit" else "stopped"
+        why = f"{outcome.reason} reached" if outcome.reason.endswith("limit") else "stopped"
+        raise_it = {"cost limit": " (raise --max-cost)", "token limit": " (raise "
+                    "--max-total-tokens)"}.get(outcome.reason, "")  # fmt: skip
         click.echo(
             f"{why} after {len(outcome.rounds)} of {config.rounds} rounds "
-            f"({run.red_queen.elapsed():.0f} s of run time): continue with "
-            f"arena evolve --resume --run-dir {run.store.root}",
+            f"({run.red_queen.elapsed():.0f} s of run time, {spend.text()}): continue "
+            f"with arena evolve --resume --run-dir {run.store.root}{raise_it}",
             err=True,
         )
     if view.failures:

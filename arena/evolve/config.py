@@ -81,6 +81,12 @@ class RunConfig:
     # another concurrency is still the same run. 0 in a file means "= concurrency".
     selection_lag: int = 4
     time_limit: float = 0.0  # seconds of run time over all sessions; 0 means none
+    # Caps on model spending over all sessions (0 means none): no new model call once
+    # reached. max_total_tokens counts prompt and reply tokens; backend_options'
+    # max_tokens is the length limit of one reply.
+    max_cost: float = 0.0  # USD, priced by the pricing table
+    max_total_tokens: int = 0
+    pricing: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> USD/1M
     timeout: float = 120.0
     max_retries: int = 2
     dask: str = ""  # scheduler address, or "local" for a local cluster
@@ -124,6 +130,12 @@ class RunConfig:
             (1 <= self.selection_lag <= 1024, "selection_lag", "must be within 1..1024"),
             (self.timeout > 0, "timeout", "must be more than 0 seconds"),
             (self.time_limit >= 0, "time_limit", "must not be negative (0 means none)"),
+            (self.max_cost >= 0, "max_cost", "must not be negative (USD; 0 means none)"),
+            (
+                self.max_total_tokens >= 0,
+                "max_total_tokens",
+                "must not be negative (0 means none)",
+            ),
             (0 <= self.max_retries <= 100, "max_retries", "must be within 0..100"),
             (1 <= self.dask_workers <= 1024, "dask_workers", "must be within 1..1024"),
             (self.early_stop >= 0, "early_stop", "must not be negative"),
@@ -142,11 +154,12 @@ class RunConfig:
     def to_toml(self) -> str:
         data: dict[str, Any] = {"version": CONFIG_VERSION}
         for f in fields(self):
-            if f.name in ("settings", "hill", "backend_options"):
+            if f.name in ("settings", "hill", "backend_options", "pricing"):
                 continue
             value = getattr(self, f.name)
             data[f.name] = list(value) if isinstance(value, tuple) else value
         data["backend_options"] = dict(self.backend_options)
+        data["pricing"] = {name: dict(price) for name, price in self.pricing.items()}
         data["hill"] = {"name": self.hill, **self.settings.hill_fields()}
         return tomli_w.dumps(data)
 
@@ -236,6 +249,8 @@ def _coerce(name: str, value: Any) -> Any:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise SettingsError(f"'{name}' must be a list of strings, not {value!r}")
         return tuple(value)
+    if name == "pricing":
+        return _pricing(value)
     if isinstance(default, dict):  # backend_options: plain scalars by name
         if not isinstance(value, dict):
             raise SettingsError(f"'{name}' must be a table")
@@ -244,6 +259,30 @@ def _coerce(name: str, value: Any) -> Any:
                 raise SettingsError(f"'{name}.{key}' must be a string, number or boolean")
         return dict(value)
     raise SettingsError(f"'{name}' has an unsupported value {value!r}")
+
+
+def _pricing(value: Any) -> dict[str, dict[str, float]]:
+    """A ``[pricing]`` table: model name -> {input, output} USD per million tokens."""
+    shape = 'a table of models, e.g. "gpt-4.1" = {input = 2.0, output = 8.0} (USD per 1M tokens)'
+    if not isinstance(value, dict):
+        raise SettingsError(f"'pricing' must be {shape}")
+    table: dict[str, dict[str, float]] = {}
+    for model, price in value.items():
+        where = f"'pricing.\"{model}\"'"
+        if not model.strip() or not isinstance(price, dict):
+            raise SettingsError(f"{where} must be {{input = USD, output = USD}}: {shape}")
+        if set(price) != {"input", "output"}:
+            raise SettingsError(
+                f"{where} must have exactly the keys input and output (USD per 1M tokens), "
+                f"not {', '.join(sorted(price)) or 'none'}"
+            )
+        for side, amount in price.items():
+            if isinstance(amount, bool) or not isinstance(amount, int | float):
+                raise SettingsError(f"{where}.{side} must be a number, not {amount!r}")
+            if not 0 <= amount < float("inf"):
+                raise SettingsError(f"{where}.{side} must be a finite number, at least 0")
+        table[model] = {"input": float(price["input"]), "output": float(price["output"])}
+    return table
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -287,6 +326,7 @@ def from_layers(layers: Iterable[tuple[str, dict[str, Any]]]) -> RunConfig:
     """
     run: dict[str, Any] = {}
     options: dict[str, Any] = {}
+    pricing: dict[str, dict[str, float]] = {}
     hill_name = ""
     hill_values: dict[str, Any] = {}
     origins: dict[str, str] = {}
@@ -324,6 +364,8 @@ def from_layers(layers: Iterable[tuple[str, dict[str, Any]]]) -> RunConfig:
                 origins[key] = origin
             elif key == "backend_options":
                 options.update(_coerce_in(where, key, value))
+            elif key == "pricing":
+                pricing.update(_coerce_in(where, key, value))
             elif key in _RUN_FIELDS:
                 run[key] = _coerce_in(where, key, value)
                 origins[key] = origin
@@ -341,7 +383,9 @@ def from_layers(layers: Iterable[tuple[str, dict[str, Any]]]) -> RunConfig:
     settings = build_settings(hill_name or None, hill_values, warriors=2, battle=False, label=label)
     if not run.get("selection_lag"):  # not given (or 0): candidates decided as in flight
         run["selection_lag"] = run.get("concurrency", _DEFAULTS.concurrency)
-    config = RunConfig(**run, backend_options=options, hill=hill_name, settings=settings)
+    config = RunConfig(
+        **run, backend_options=options, pricing=pricing, hill=hill_name, settings=settings
+    )
     return config.validate(origins.get)
 
 

@@ -41,6 +41,7 @@ from arena.errors import RunFailure
 from arena.evolve.archive import Archive, Elite
 from arena.evolve.best import Best, choose_best
 from arena.evolve.config import RunConfig
+from arena.evolve.economics import Spend, limit_reached, prices_of
 from arena.evolve.evaluator import EvalJob, EvalResult, Evaluator
 from arena.evolve.events import CandidateEvent, Event, RoundEvent, cut_reply
 from arena.evolve.store import RunStore
@@ -108,8 +109,39 @@ class RunOutcome:
 
     rounds: list[RoundEvent]
     stopped: bool  # stopped before every round was done
-    reason: str = "finished"  # "finished", "stopped" or "time limit"
+    # "finished", "stopped", or the limit that ended it: "time limit", "cost limit",
+    # "token limit"
+    reason: str = "finished"
     best: Best | None = None  # the run's strongest evolved warrior (best.red)
+
+
+def prompt_values(
+    settings: Settings,
+    warriors: int,
+    parents: tuple[str, ...] = (),
+    fitness: float | None = None,
+    feedback: dict[str, dict[str, int]] | None = None,
+) -> dict[str, Any]:
+    """The placeholders of a request's prompt (also what a dry run measures)."""
+    values: dict[str, Any] = {
+        "core_size": settings.core_size,
+        "max_length": settings.max_length,
+        "max_cycles": settings.max_cycles,
+        "max_processes": settings.max_processes,
+        "min_distance": settings.min_distance,
+        "warriors": warriors,
+        "parent": parents[0] if parents else "",
+        "parent2": parents[1] if len(parents) > 1 else "",
+        "fitness": "" if fitness is None else f"{fitness:.3f}",
+        "feedback": "",
+    }
+    if feedback is not None:
+        lines = [
+            f"- {name}: {r['wins']} wins, {r['ties']} ties, {r['losses']} losses"
+            for name, r in feedback.items()
+        ]
+        values["feedback"] = "\n".join(lines)
+    return values
 
 
 def derive_seed(*parts: int) -> int:
@@ -149,7 +181,8 @@ class RedQueen:
         self._running.set()
         self._stopping = False
         self._clock = time.monotonic()  # when run time 0 was, for ``elapsed``
-        self._time_up = False
+        self._limit: str | None = None  # the limit that stopped the run
+        self.spend = Spend(prices_of(config))  # model calls recorded so far (all sessions)
 
     # -- control (used by the TUI and the CLI) ------------------------------------
 
@@ -180,17 +213,30 @@ class RedQueen:
 
     def _check_time(self) -> None:
         limit = self.config.time_limit
-        if limit and not self._time_up and self.elapsed() >= limit:
-            self._time_up = True
+        if limit and not self._limit and self.elapsed() >= limit:
+            self._limit = "time limit"
+            self.stop()
+
+    def _check_spend(self, pending: list[CandidateEvent] | None = None) -> None:
+        """Stop new model calls once the spend (recorded, and ``pending``: answered but
+        not yet recorded) reaches ``max_cost`` or ``max_total_tokens``."""
+        if self._limit or not (self.config.max_cost or self.config.max_total_tokens):
+            return
+        spend = self.spend.plus(pending) if pending else self.spend
+        reason = limit_reached(self.config, spend)
+        if reason:
+            self._limit = reason
             self.stop()
 
     async def run(self) -> RunOutcome:
         state = self.load_state()
         self._clock = time.monotonic() - state.spent
+        self.spend = Spend.of(state.recorded.values(), self.spend.prices)
         done = state.rounds_done()
         self.store.rebuild_champions(done)
         round_number = len(done)
         self._check_time()
+        self._check_spend()
         while round_number < self.config.rounds and not self._stopping:
             outcome = await self._round(round_number, done, state)
             if outcome is None:
@@ -200,7 +246,7 @@ class RedQueen:
             round_number += 1
             self._check_time()
         stopped = len(done) < self.config.rounds
-        reason = "time limit" if stopped and self._time_up else "stopped" if stopped else "finished"
+        reason = (self._limit or "stopped") if stopped else "finished"
         best = await self._best(done, state) if done else None
         if best is not None:
             self.store.write_best(best.text())
@@ -368,6 +414,7 @@ class RedQueen:
                         stop_round = insert(event)
                         self.store.append(event)
                         state.recorded[(round_number, event.iteration)] = event
+                        self.spend.add_event(event)
                         self.on_event(event)
                         self._check_time()
                     inserted += 1
@@ -387,6 +434,7 @@ class RedQueen:
                     if task in finished:
                         del in_flight[index]
                         results[index] = _result_of(task)
+                self._check_spend([e for i, e in results.items() if i not in recorded])
         finally:
             for task in in_flight.values():
                 task.cancel()
@@ -468,6 +516,7 @@ class RedQueen:
                 "rounds_planned": self.config.rounds,
                 "seconds": round(self.elapsed(), 1),
                 "time_limit": self.config.time_limit or None,
+                "spend": self.spend.to_json(self.config),
                 "best": best.to_json() if best else None,
                 "rounds": [
                     {
@@ -488,28 +537,14 @@ class RedQueen:
     # -- one candidate --------------------------------------------------------------
 
     def _prompt_values(self, slot: _Slot) -> dict[str, Any]:
-        s = self.settings
-        values: dict[str, Any] = {
-            "core_size": s.core_size,
-            "max_length": s.max_length,
-            "max_cycles": s.max_cycles,
-            "max_processes": s.max_processes,
-            "min_distance": s.min_distance,
-            "warriors": self._battle_size,
-            "parent": slot.parent_codes[0] if slot.parent_codes else "",
-            "parent2": slot.parent_codes[1] if len(slot.parent_codes) > 1 else "",
-            "fitness": "" if slot.parent_fitness is None else f"{slot.parent_fitness:.3f}",
-            "feedback": "",
-        }
+        feedback = None
         if self.config.feedback and slot.parent_feedback is not None:
-            lines = [
-                f"- {name}: {r['wins']} wins, {r['ties']} ties, {r['losses']} losses"
-                for name, r in slot.parent_feedback.items()
-            ]
-            values["feedback"] = "\n".join(lines)
-        return values
+            feedback = slot.parent_feedback
+        return prompt_values(
+            self.settings, self._battle_size, slot.parent_codes, slot.parent_fitness, feedback
+        )
 
-    async def _ask(self, slot: _Slot) -> tuple[Completion, str]:
+    async def _ask(self, round_number: int, slot: _Slot) -> tuple[Completion, str]:
         """The backend's answer to this slot (a failure is a Completion too)."""
         backend = self.backends[slot.backend]
         template, system, user = self.prompts(slot.kind, self._prompt_values(slot))
@@ -520,6 +555,8 @@ class RedQueen:
             parents=slot.parent_codes,
             settings=self.settings,
             seed=slot.seed,
+            round=round_number,
+            iteration=slot.index,
         )
         started = time.perf_counter()
         try:
@@ -552,7 +589,7 @@ class RedQueen:
             code = slot.code or ""
             event.origin = slot.origin
         else:
-            completion, template = await self._ask(slot)
+            completion, template = await self._ask(round_number, slot)
             backend = self.backends[slot.backend]
             event.backend, event.model, event.template = backend.name, backend.model, template
             event.latency = completion.latency_seconds

@@ -21,6 +21,7 @@ from typing import Any
 
 from arena.errors import RunFailure
 from arena.evolve.config import RunConfig, load_run_config
+from arena.evolve.economics import Estimate, check_priced, estimate, model_names
 from arena.evolve.evaluator import DaskEvaluator, Evaluator, LocalEvaluator
 from arena.evolve.redqueen import Opponent, RedQueen
 from arena.evolve.store import RunDirError, RunStore
@@ -34,6 +35,9 @@ RESUMABLE_CHANGES = {
     "rounds",
     "concurrency",
     "time_limit",
+    "max_cost",
+    "max_total_tokens",
+    "pricing",
     "timeout",
     "max_retries",
     "dask",
@@ -169,31 +173,19 @@ def _evaluator(config: RunConfig) -> Evaluator:
         ) from None
 
 
-def open_run(
-    config: RunConfig,
-    run_dir: Path | None,
-    *,
-    resume: bool = False,
-    explicit: set[str] | None = None,
-    on_event=None,
-) -> Run:
-    """Create (or reopen with ``resume``) a run directory and everything the run needs."""
-    from arena.prompts import PromptError, Prompts
+def _stored_config(store: RunStore) -> RunConfig:
+    if not store.exists():
+        raise RunDirError(f"{store.root}: no run to resume (config.toml is missing)")
+    return load_run_config(store.config_path)
 
-    run_dir = Path(run_dir) if run_dir else default_run_dir(config)
-    store = RunStore(run_dir, redact=environment_redactor([config.api_key_env]))
-    if resume:
-        if not store.exists():
-            raise RunDirError(f"{run_dir}: no run to resume (config.toml is missing)")
-        stored = load_run_config(store.config_path)
-        config = _check_resume(stored, config, explicit or set())
-        store.redact = environment_redactor([config.api_key_env])
-    elif store.has_events():
-        raise RunDirError(f"{run_dir}: a run is already there; use --resume or another --run-dir")
+
+def _inputs(config: RunConfig, skipped: list[str]) -> tuple[list[Opponent], list[Opponent], Any]:
+    """Opponents, held-out warriors and prompt templates, all checked against the config
+    (battles that fit, a price for every model under a cost cap); nothing is written."""
+    from arena.prompts import PromptError, Prompts
 
     settings = config.settings
     opponent_paths = config.opponents or (str(data_dir("warriors") / "imp.red"),)
-    skipped: list[str] = []
     opponents = load_warriors(opponent_paths, settings, "opponents", skipped)
     held_out = (
         load_warriors((config.eval_against,), settings, "eval_against", skipped)
@@ -205,6 +197,54 @@ def open_run(
         prompts = Prompts(config.prompts_dir or None)
     except PromptError as exc:
         raise SettingsError(f"prompt templates: {exc}") from None
+    check_priced(config, model_names(config))
+    return opponents, held_out, prompts
+
+
+def dry_run(
+    config: RunConfig,
+    run_dir: Path | None,
+    *,
+    resume: bool = False,
+    explicit: set[str] | None = None,
+) -> tuple[RunConfig, Estimate, list[str]]:
+    """What a run would do and cost (``--dry-run``): every check ``open_run`` makes
+    before it writes, then the estimate. No model is called, no backend is built and
+    nothing is written; resuming, the calls already recorded are left out.
+
+    Returns the config the run would have, the estimate, and warnings (skipped files).
+    """
+    recorded: list = []
+    if resume:
+        store = RunStore(Path(run_dir) if run_dir else default_run_dir(config))
+        config = _check_resume(_stored_config(store), config, explicit or set())
+        recorded = store.events()
+    skipped: list[str] = []
+    opponents, _, prompts = _inputs(config, skipped)
+    battle = largest_battle(config, len(opponents))
+    return config, estimate(config, prompts, battle, recorded=recorded), skipped
+
+
+def open_run(
+    config: RunConfig,
+    run_dir: Path | None,
+    *,
+    resume: bool = False,
+    explicit: set[str] | None = None,
+    on_event=None,
+) -> Run:
+    """Create (or reopen with ``resume``) a run directory and everything the run needs."""
+    run_dir = Path(run_dir) if run_dir else default_run_dir(config)
+    store = RunStore(run_dir, redact=environment_redactor([config.api_key_env]))
+    if resume:
+        stored = _stored_config(store)
+        config = _check_resume(stored, config, explicit or set())
+        store.redact = environment_redactor([config.api_key_env])
+    elif store.has_events():
+        raise RunDirError(f"{run_dir}: a run is already there; use --resume or another --run-dir")
+
+    skipped: list[str] = []
+    opponents, held_out, prompts = _inputs(config, skipped)
     backends = _backends(config)
     evaluator = _evaluator(config)
     notices: list[str] = list(skipped)

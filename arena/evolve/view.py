@@ -4,6 +4,10 @@ The same events come from a live run's ``on_event`` and from a run directory's
 ``events.jsonl`` (``arena.evolve.store.EventFollower``), so a run watched live and one
 opened later look the same. The CLI's progress and summary and the TUI's evolve screen
 all read a ``RunView``.
+
+``RunView.spend`` is what the run has spent on model calls (tokens and USD per model,
+``arena.evolve.economics``), and ``spend_line`` says it with the run's caps, ready for a
+status line or a panel.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from arena.evolve.config import RunConfig, load_run_config
+from arena.evolve.economics import Spend, prices_of
 from arena.evolve.events import CandidateEvent, Event, RoundEvent
 from arena.scoring import DESCRIPTOR_EDGES, bin_of
 from arena.settings import SettingsError
@@ -76,6 +81,7 @@ class RunView:
         self.grid_round = 0
         self.total_events = 0
         self.rejected = 0  # candidates the hill did not admit
+        self.spend = Spend(prices_of(self.config))  # tokens and USD, per model
 
     def _empty_grid(self) -> np.ndarray:
         return np.full((len(self.edges[0]) + 1, len(self.edges[1]) + 1), np.nan)
@@ -100,6 +106,28 @@ class RunView:
     @property
     def failures(self) -> int:
         return sum(m.failures for m in self.models.values())
+
+    @property
+    def cost(self) -> float:
+        """USD spent on model calls so far (priced models only; see ``spend.unpriced``)."""
+        return self.spend.cost
+
+    @property
+    def tokens(self) -> int:
+        return self.spend.tokens
+
+    def spend_line(self) -> str:
+        """'$0.0123 of $5.00, 12,345 of 100,000 tokens (40 calls)': the spend and caps."""
+        cost = f"${self.spend.cost:.4f}"
+        if self.config.max_cost:
+            cost += f" of ${self.config.max_cost:g}"
+        tokens = f"{self.spend.tokens:,}"
+        if self.config.max_total_tokens:
+            tokens += f" of {self.config.max_total_tokens:,}"
+        line = f"{cost}, {tokens} tokens ({self.spend.calls:,} calls)"
+        if self.spend.unpriced:
+            line += f"; no price for {', '.join(self.spend.unpriced)}"
+        return line
 
     def failure_summary(self, limit: int = 3) -> str:
         """The commonest model failures, e.g. '12 x HTTP 401: bad key'."""
@@ -127,6 +155,7 @@ class RunView:
             self.grid = self._empty_grid()
             self.grid_round = r
         self.candidates += 1
+        self.spend.add_event(e)
         if e.backend:
             key = f"{e.backend}/{e.model or '-'}"
             stats = self.models.setdefault(key, ModelStats())
