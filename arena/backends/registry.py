@@ -8,8 +8,8 @@ A package adds a backend by declaring, in its own ``pyproject.toml``::
 The object named there is called with keyword arguments (``model``, ``base_url``,
 ``api_key_env``, ``timeout``, ``max_retries``, ``max_concurrency``, ``seed`` and any
 extra options) and must return something that follows :class:`arena.backends.Backend`.
-Our own three backends are also known without installation metadata, so a plain
-checkout works.
+Our own backends (``offline``, ``openai``, ``anthropic``, ``replay``) are also known
+without installation metadata, so a plain checkout works.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ BUILTIN: dict[str, str] = {
     "offline": "arena.backends.offline:OfflineBackend",
     "openai": "arena.backends.openai_backend:OpenAIBackend",
     "anthropic": "arena.backends.anthropic_backend:AnthropicBackend",
+    # it reads run events, so it lives in arena.evolve (loaded by name, never imported here)
+    "replay": "arena.evolve.replay:ReplayBackend",
 }
 
 
