@@ -568,6 +568,35 @@ EVOLVE = [
         ("opponents", "c.toml")),
     cfg("evolve-config-nul-in-string", 'model = "a\\u0000b"\n', ("model",)),
     cfg("evolve-config-version-99", "version = 99\n", ("version",)),
+    # cost control and replay
+    Case("evolve-max-cost-negative", [*E, "--max-cost", "-1"], 2, ("max_cost",), absent="run"),
+    Case("evolve-max-cost-nan", [*E, "--max-cost", "nan"], 2, ("max_cost",), absent="run"),
+    Case("evolve-max-total-tokens-negative", [*E, "--max-total-tokens", "-5"], 2,
+         ("max_total_tokens",), absent="run"),
+    Case("evolve-max-cost-unpriced-model", [*E, "--backend", "openai", "--model", "mystery",
+                                            "--base-url", "http://127.0.0.1:9/v1",
+                                            "--max-cost", "1"], 2, ("mystery",), absent="run"),
+    Case("evolve-replay-from-missing", [*E, "--backend", "replay", "--replay-from",
+                                        "{T}/nowhere"], 2, ("nowhere",), absent="run"),
+    Case("evolve-replay-from-empty-dir", [*E, "--replay-from", "{H}/emptydir"], 2,
+         ("emptydir",), absent="run"),
+    Case("evolve-replay-from-a-file", [*E, "--replay-from", "{H}/afile"], 2, ("afile",),
+         absent="run"),
+    Case("evolve-replay-from-with-openai", [*E, "--backend", "openai", "--replay-from",
+                                            "{H}/emptydir"], 2, ("--replay-from",),
+         absent="run"),
+    Case("evolve-replay-without-replay-from", [*E, "--backend", "replay"], 2,
+         ("--replay-from",), absent="run"),
+    Case("evolve-dry-run-resume-nothing-there", ["evolve", "--resume", "--dry-run",
+                                                 "--run-dir", R], 2, ("run",), absent="run"),
+    cfg("evolve-config-pricing-not-a-table", "pricing = 3\n", ("pricing",)),
+    cfg("evolve-config-pricing-missing-output", '[pricing]\n"m" = {input = 1.0}\n',
+        ("pricing",)),
+    cfg("evolve-config-pricing-negative", '[pricing]\n"m" = {input = -1, output = 1}\n',
+        ("pricing",)),
+    cfg("evolve-config-pricing-unknown-key", '[pricing]\n"m" = {input = 1, output = 1, x = 2}\n',
+        ("pricing",)),
+    cfg("evolve-config-max-cost-string", 'max_cost = "ten"\n', ("max_cost",)),
 ]
 
 # What users reported, memory cases and click's own checks run as real subprocesses; the
@@ -582,7 +611,7 @@ EVOLVE_SUBPROCESS = {
     "evolve-config-max-processes-zero", "evolve-config-not-utf8", "evolve-config-unknown-key",
     "evolve-config-wrong-type", "evolve-config-hill-table-unknown-key",
     "evolve-config-hill-unknown-name", "evolve-config-huge-integer", "evolve-config-nan",
-    "evolve-config-dev-zero",
+    "evolve-config-dev-zero", "evolve-max-cost-negative", "evolve-replay-from-missing",
 }
 # fmt: on
 EVOLVE = [c if c.id in EVOLVE_SUBPROCESS else replace(c, inprocess=True) for c in EVOLVE]

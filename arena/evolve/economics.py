@@ -178,7 +178,7 @@ def check_priced(config: RunConfig, models: Iterable[tuple[str, str]]) -> None:
         raise SettingsError(
             f"max_cost: no price for {', '.join(missing)}, so the cap cannot be kept; add "
             f'it to a config file\'s [pricing] table, e.g. "{first}" = {{input = 3.0, '
-            "output = 15.0}} (USD per million tokens; 0 for a free local server)"
+            "output = 15.0} (USD per million tokens; 0 for a free local server)"
         )
 
 
