@@ -51,7 +51,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = CliRunner().invoke(main, [
             "evolve", "--run-dir", str(run), "--rounds", "2", "--backend", "openai",
             "--model", "fake-model", "--base-url", server.base_url, "--api-key-env",
-            "FAKE_KEY", "--config", str(config), *TINY,
+            "FAKE_KEY", "--config", str(config), "--temperature", "0.2", *TINY,
         ])  # fmt: skip
         assert result.exit_code == 0, result.output
         assert server.requests
@@ -76,13 +76,15 @@ def test_replay_without_a_server_gives_the_same_champions(source: Path, tmp_path
     recorded = candidates(source)
     assert any(e.failure for e in recorded.values()), "the source should have failures"
     run = tmp_path / "replayed"
-    result = replay(source, run, "--rounds", "2")
+    result = CliRunner().invoke(main, ["evolve", "--run-dir", str(run), "--config",
+                                       str(source / "config.toml"), "--backend", "replay",
+                                       "--replay-from", str(source)])  # fmt: skip
     assert result.exit_code == 0, result.output
     again = candidates(run)
     assert again.keys() == recorded.keys()
     for place, event in again.items():
         old = recorded[place]
-        assert event.backend == "replay" and event.model == "openai/fake-model"
+        assert event.backend == "replay" and event.model == "fake-model"
         assert (event.kind, event.parent, event.reply, event.code, event.fitness) == (
             old.kind, old.parent, old.reply, old.code, old.fitness
         )  # fmt: skip

@@ -11,6 +11,10 @@ replaying a run with its own settings and seed asks the same requests, gets the 
 replies and ends with the same champions, with no server and no key. A replay costs
 nothing (``arena.backends.pricing.FREE_BACKENDS``) and reports 0 tokens.
 
+The recorded model's own options (``temperature``, ``max_tokens``, ``base_url``...) are
+accepted and ignored, so the recorded run's ``config.toml`` serves as ``--config``:
+``arena evolve --config RUN_DIR/config.toml --backend replay --replay-from RUN_DIR``.
+
 It lives with the run events it reads (``arena.evolve``), not in ``arena.backends``,
 and is registered like the others, by name (``arena.backends.registry``).
 """
@@ -57,6 +61,7 @@ class ReplayBackend(BaseBackend):
         *,
         replay_from: str = "",
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        **recorded_options: object,  # the recorded model's options: nothing to a replay
     ) -> None:
         if not str(replay_from).strip():
             raise ReplayError("the replay backend needs --replay-from RUN_DIR (a recorded run)")
