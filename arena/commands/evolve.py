@@ -73,6 +73,12 @@ def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
+def _paid(view: RunView) -> bool:
+    """Worth showing the spend: tokens were used, a model has no price, or a cap is set."""
+    config = view.config
+    return bool(view.tokens or view.spend.unpriced or config.max_cost or config.max_total_tokens)
+
+
 def _dry_run(config: RunConfig, run_dir: Path | None, resume: bool, explicit: set[str]) -> None:
     """Print what the run would call and cost; no model call, no run dir."""
     from arena.evolve.session import dry_run
@@ -231,7 +237,7 @@ def evolve(
             view.apply(event)
             if isinstance(event, CandidateEvent):
                 best = "" if view.best is None else f" best {view.best:.3f}"
-                spend = f" {view.spend_line()}" if view.spend.calls else ""
+                spend = f" {view.spend_line()}" if _paid(view) else ""
                 bar.update(1, f"round {event.round}{best}{spend}")
             else:
                 text = "-" if event.fitness is None else f"{event.fitness:.3f}"
@@ -260,7 +266,7 @@ def evolve(
             f"{b.generality:.2f} against {b.judged_against} -> {run.store.root / 'best.red'}"
         )
     spend = run.red_queen.spend
-    if spend.calls:
+    if _paid(view):
         click.echo(f"model calls: {view.spend_line()}")
     if outcome.stopped:
         why = f"{outcome.reason} reached" if outcome.reason.endswith("limit") else "stopped"
@@ -268,7 +274,7 @@ def evolve(
                     "--max-total-tokens)"}.get(outcome.reason, "")  # fmt: skip
         click.echo(
             f"{why} after {len(outcome.rounds)} of {config.rounds} rounds "
-            f"({run.red_queen.elapsed():.0f} s of run time, {spend.text()}): continue "
+            f"({run.red_queen.elapsed():.0f} s of run time; spent {spend.text()}): continue "
             f"with arena evolve --resume --run-dir {run.store.root}{raise_it}",
             err=True,
         )

@@ -124,8 +124,8 @@ class Spend:
         return sorted(key for key, m in self.models.items() if m.cost is None)
 
     def text(self) -> str:
-        """One line: '$0.0123 (12,345 tokens in 40 calls)', naming unpriced models."""
-        line = f"${self.cost:.4f} ({self.tokens:,} tokens in {self.calls:,} calls)"
+        """One line: '$0.0123, 12,345 tokens in 40 calls', naming unpriced models."""
+        line = f"${self.cost:.4f}, {self.tokens:,} tokens in {self.calls:,} calls"
         if self.unpriced:
             line += f"; no price for {', '.join(self.unpriced)}"
         return line
