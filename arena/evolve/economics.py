@@ -20,12 +20,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arena.backends.pricing import Price, PriceTable
+from arena.backends.registry import default_model
 from arena.evolve.config import RunConfig
 from arena.evolve.events import CandidateEvent, Event
 from arena.settings import SettingsError
+
+if TYPE_CHECKING:
+    from arena.prompts import Prompts
 
 COST_LIMIT = "cost limit"
 TOKEN_LIMIT = "token limit"
@@ -160,8 +164,6 @@ def limit_reached(config: RunConfig, spend: Spend) -> str | None:
 
 def model_names(config: RunConfig) -> list[tuple[str, str]]:
     """(backend, model) of the main model and every extra one, default models filled in."""
-    from arena.backends.registry import default_model
-
     pairs = [(config.backend, config.model)]
     pairs += [tuple(extra.partition(":")[::2]) for extra in config.extra_models]  # type: ignore[misc]
     return [(name, model or default_model(name)) for name, model in pairs]
@@ -246,7 +248,7 @@ def model_calls(config: RunConfig) -> int:
 
 def estimate(
     config: RunConfig,
-    prompts: Any,
+    prompts: Prompts,
     warriors: int,
     *,
     recorded: Iterable[Event] = (),
@@ -255,7 +257,7 @@ def estimate(
     (``arena.prompts.Prompts.request``); ``warriors`` is the largest battle's size;
     ``recorded`` are the events of a run being resumed (their calls are not made again).
     """
-    from arena.evolve.redqueen import prompt_values
+    from arena.evolve.redqueen import prompt_values  # redqueen imports this module
 
     prices = prices_of(config)
     events = list(recorded)

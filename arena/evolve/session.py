@@ -17,7 +17,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arena.errors import RunFailure
 from arena.evolve.config import RunConfig, load_run_config
@@ -29,6 +29,9 @@ from arena.paths import data_dir
 from arena.redcode.files import WarriorFileError, load_warrior_files
 from arena.secrets import environment_redactor
 from arena.settings import FIELDS, HILL_FIELDS, Settings, SettingsError, check_fits, check_memory
+
+if TYPE_CHECKING:
+    from arena.prompts import Prompts
 
 # Settings a resumed run may change; everything else must match the original run.
 RESUMABLE_CHANGES = {
@@ -179,7 +182,9 @@ def _stored_config(store: RunStore) -> RunConfig:
     return load_run_config(store.config_path)
 
 
-def _inputs(config: RunConfig, skipped: list[str]) -> tuple[list[Opponent], list[Opponent], Any]:
+def _inputs(
+    config: RunConfig, skipped: list[str]
+) -> tuple[list[Opponent], list[Opponent], Prompts]:
     """Opponents, held-out warriors and prompt templates, all checked against the config
     (battles that fit, a price for every model under a cost cap); nothing is written."""
     from arena.prompts import PromptError, Prompts
