@@ -21,6 +21,12 @@ exactly as the uninterrupted run would have; and ``concurrency`` can change on r
 without changing the run. Recorded candidates are never asked for again, even when they
 come after a gap left by a corrupt line.
 
+A run ends cleanly, resumable, at its ``time_limit`` or once its spend on model calls
+reaches ``max_cost`` or ``max_total_tokens`` (``arena.evolve.economics``): nothing new
+is launched, what is in flight finishes and is recorded. The spend is derived from the
+recorded events, so a resumed run starts from it, and where a run stopped never changes
+what its candidates are.
+
 Every candidate goes through the hill's admission rule (``arena.settings``): one the hill
 does not admit is recorded with the reason (``rejected``) and gets no fitness.
 """
