@@ -28,16 +28,25 @@ def fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) in one rename; raises OSError on failure."""
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, or bytes as they are, e.g. a PNG) in one rename.
+
+    Raises OSError on failure.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+                binary.flush()
+                os.fsync(binary.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)  # mkstemp makes it private; these are plain, shareable files
         os.replace(tmp, target)
     except BaseException:
