@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "bench": "arena.commands.bench:bench",
     "evolve": "arena.commands.evolve:evolve",
     "optimize": "arena.commands.optimize:optimize",
+    "analyze": "arena.commands.analyze:analyze_command",
 }
 
 
