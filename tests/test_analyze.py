@@ -325,3 +325,27 @@ def test_bad_inputs_give_one_line_and_status_2(tmp_path, set_dir, case):
     line = error_of(result)
     assert line.startswith("arena analyze: error:") or line.startswith("Error:"), line
     assert expect in line, line
+
+
+def test_a_champion_the_hill_does_not_admit_is_left_out_with_a_warning(tmp_path, opponents):
+    make_run(tmp_path / "run", [STONE, "stp.ab #1, #1\nmov.i 0, 1", PAPER])
+    runs = load_runs(find_runs([tmp_path / "run"]))
+    no_pspace = NANO.with_(pspace_allowed=False)
+    result = analyze(runs, opponents, no_pspace, placements=2, seed=SEED, threads=1)
+    assert [r.digest is None for r in result.rows] == [False, True, False]
+    assert len(result.warnings) == 1 and "round 1" in result.warnings[0]
+    assert "P-space" in result.warnings[0]
+    # the rounds around the gap are not compared with each other
+    assert result.rows[2].phenotype_change is None and result.rows[2].ncd_previous is None
+
+
+def test_hill_flag_judges_runs_of_different_hills_on_one(tmp_path, set_dir):
+    make_run(tmp_path / "exp" / "nano" / "seed0", [IMP, STONE])
+    make_run(tmp_path / "exp" / "tiny" / "seed0", [IMP, PAPER], hill="tiny")
+    out = tmp_path / "report"
+    result = invoke("--against", str(set_dir), "--placements", "2", "--hill", "nano", "-q",
+                    "--no-cache", "--out", str(out), str(tmp_path / "exp"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "analysis.json").read_text())
+    assert [r["label"] for r in data["runs"]] == ["nano/seed0", "tiny/seed0"]
+    assert data["settings"].startswith("s80-")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from arena.analysis.analyze import Analysis, ChampionRow, RoundSummary
 from arena.analysis.runs import ReportWriteError
@@ -21,6 +22,7 @@ from arena.analysis.stats import Interval, Trend
 from arena.io import write_atomic
 
 DPI = 110
+MAX_NAMED_RUNS = 8  # more runs than this are drawn without a legend entry each
 
 
 def _save(fig: Figure, path: Path) -> None:
@@ -41,16 +43,17 @@ def _series(
     trend: Trend | None,
     label: str,
 ) -> None:
-    runs = {r.label for r in analysis.runs}
+    runs = [r.label for r in analysis.runs]
     many = len(runs) > 1
-    for run in sorted(runs):
+    named = len(runs) <= MAX_NAMED_RUNS
+    for run in runs:
         points = [
             (r.round, value(r)) for r in analysis.rows if r.run == run and value(r) is not None
         ]
         if points:
             xs, ys = zip(*points, strict=True)
             ax.plot(xs, ys, lw=0.8, alpha=0.45 if many else 0.9, marker="." if not many else None,
-                    label=None if many else run)  # fmt: skip
+                    label=run if named else None)  # fmt: skip
     rounds = [s for s in analysis.rounds if interval(s).mean is not None]
     if many and rounds:
         xs = [s.round for s in rounds]
@@ -83,6 +86,8 @@ def _series(
 def _figure(columns: int = 1) -> tuple[Figure, list]:
     fig = Figure(figsize=(6.4 * columns, 4.2), layout="constrained")
     axes = [fig.add_subplot(1, columns, i + 1) for i in range(columns)]
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig, axes
 
 

@@ -78,8 +78,9 @@ def _trend_sentence(what: str, trend: Trend | None, unit: str, digits: int = 3) 
         verb = "shows no clear trend"
     else:
         verb = trend.direction
+    unit = f" {unit}" if unit else ""
     return (
-        f"{what} {verb} over rounds: slope {trend.slope:+.{digits}f} {unit} per round "
+        f"{what} {verb} over rounds: slope {trend.slope:+.{digits}f}{unit} per round "
         f"(95% CI {trend.low:+.{digits}f} to {trend.high:+.{digits}f}, {_p(trend.p_value)}, "
         f"{trend.n} points)."
     )
@@ -91,14 +92,58 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _first_last(analysis: Analysis, attr: str, digits: int) -> str:
+def _first_last(analysis: Analysis, attr: str, what: str, digits: int) -> str:
     values = [
         (s.round, getattr(s, attr)) for s in analysis.rounds if getattr(s, attr).mean is not None
     ]
     if not values:
         return ""
     (r0, first), (r1, last) = values[0], values[-1]
-    return f"The mean goes from {_interval(first, digits)} in round {r0} to {_interval(last, digits)} in round {r1}. "
+    return (
+        f"{what} goes from {_interval(first, digits)} in round {r0} "
+        f"to {_interval(last, digits)} in round {r1}. "
+    )
+
+
+def summary_lines(analysis: Analysis) -> list[str]:
+    """The three answers in plain words: generality, convergence, cycles."""
+    a = analysis
+    out = []
+    g = a.trends.get("generality")
+    if g is None:
+        out.append("- Generality: too few rounds to tell whether it rises.")
+    else:
+        verdict = {
+            "rises": "rises",
+            "falls": "falls",
+            "no clear trend": "does not clearly change",
+        }[g.direction]
+        out.append(f"- Generality {verdict} over rounds ({g.slope:+.4f} a round, {_p(g.p_value)}).")
+    v = a.trends.get("phenotype_variance")
+    if len(a.runs) < 2:
+        out.append("- Phenotypic variance across runs needs two runs or more.")
+    elif v is None:
+        out.append("- Phenotypic variance across runs: too few rounds to tell.")
+    else:
+        verdict = {
+            "rises": "rises (the runs drift apart)",
+            "falls": "falls (the runs converge)",
+            "no clear trend": "does not clearly change",
+        }[v.direction]
+        out.append(
+            f"- Phenotypic variance across runs {verdict} ({v.slope:+.1f} a round, "
+            f"{_p(v.p_value)})."
+        )
+    total = sum(len(c.triples) for c in a.cycles)
+    possible = sum(c.possible for c in a.cycles)
+    per_k = "; ".join(
+        f"K={k}: {d['cycles']} in {d['runs']} run(s)" for k, d in a.cycles_by_history().items()
+    )
+    out.append(
+        f"- {total} rock-paper-scissors cycle(s) among the runs' champions "
+        f"({possible} possible triples; {per_k})."
+    )
+    return out
 
 
 def report_text(analysis: Analysis, plots: Sequence[str] = ()) -> str:
@@ -112,7 +157,9 @@ def report_text(analysis: Analysis, plots: Sequence[str] = ()) -> str:
         f"`{settings_key(a.settings)}`, {a.placements} placements a pair, seed "
         f"{'pMARS checksum' if a.seed is None else a.seed}. Battles: {a.stats.played} played, "
         f"{a.stats.cached} from the cache. Intervals are 95% (Student's t over runs); "
-        "KotH is 0-300 (3 a win, 1 a tie, x100 / rounds).",
+        "KotH is 0-300 (3 a win, 1 a tie, x100 / rounds). A trend is a least-squares "
+        "line through every run's values; a run's rounds are not independent of each "
+        "other, so read its p-value as a guide, not a proof.",
         "",
     ]
     lines += _table(
@@ -120,17 +167,19 @@ def report_text(analysis: Analysis, plots: Sequence[str] = ()) -> str:
         [[r.label, str(r.history), str(len(r.rounds)), f"`{r.path}`"] for r in a.runs],
     )
     lines.append("")
+    lines += ["## In short", "", *summary_lines(a), ""]
 
     # generality and KotH
     lines += ["## Generality and KotH", ""]
     lines.append(
         "Generality is the share of the set a champion beats or ties 1-on-1. "
-        + _first_last(a, "generality", 3)
+        + _first_last(a, "generality", "The mean", 3)
         + _trend_sentence("Generality", trends.get("generality"), "", 4)
     )
     lines.append("")
     lines.append(
-        _first_last(a, "koth", 1) + _trend_sentence("KotH", trends.get("koth"), "points", 2)
+        _first_last(a, "koth", "Mean KotH", 1)
+        + _trend_sentence("KotH", trends.get("koth"), "points", 2)
     )
     lines.append("")
     lines += _table(
@@ -214,7 +263,8 @@ def report_text(analysis: Analysis, plots: Sequence[str] = ()) -> str:
     lines.append(
         "Each run's distinct champions play each other 1-on-1; A beats B when it wins "
         "more of their rounds than B. A rock-paper-scissors cycle is three champions "
-        "where A beats B, B beats C and C beats A, counted once. "
+        "where A beats B, B beats C and C beats A, counted once; an example a-b-c names "
+        "the rounds whose champions form it (a beats b, b beats c, c beats a). "
         f"In all, {total} cycle(s) among {possible} possible triples."
     )
     lines.append("")
@@ -254,7 +304,7 @@ def report_text(analysis: Analysis, plots: Sequence[str] = ()) -> str:
     origins = a.origins()
     lines += ["## MAP-Elites archive and where champions come from", ""]
     lines.append(
-        _first_last(a, "occupancy", 3).replace("The mean", "The share of archive cells filled")
+        _first_last(a, "occupancy", "The mean share of archive cells filled", 3)
         + _trend_sentence("Occupancy", trends.get("occupancy"), "", 4)
     )
     lines.append("")

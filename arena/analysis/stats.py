@@ -5,7 +5,9 @@ Kept apart so each formula can be tested on numbers whose answer is known:
 * ``mean_ci``: a mean with its 95% confidence interval from Student's t, because a
   handful of runs is far too few for a normal approximation;
 * ``linear_trend``: least squares over (round, value) points, with the slope's 95%
-  interval and the p-value of "no trend" (scipy.stats.linregress);
+  interval and the p-value of "no trend" (scipy.stats.linregress). The analyses pool
+  every run's points; rounds of one run are not independent, so the p-value is a
+  guide rather than an exact test;
 * ``across_run_variance``: the paper's phenotypic convergence, the variance across runs
   of each opponent's score, averaged over opponents;
 * ``rms_change``: how far one phenotype moved from the previous one;
