@@ -287,6 +287,130 @@ def _noop(stage: str, done: int, total: int) -> None:
 # ---------------------------------------------------------------------------- analysis
 
 
+@dataclass
+class _Champions:
+    """Every round's champion of every run; each distinct load image once."""
+
+    rows: list[ChampionRow] = field(default_factory=list)
+    per_run: dict[str, list[ChampionRow]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)  # by content hash
+    texts: dict[str, str] = field(default_factory=dict)  # canonical text, by content hash
+
+    def distance(self, a: ChampionRow, b: ChampionRow, compressor: str) -> float:
+        assert a.digest is not None and b.digest is not None
+        return ncd(self.texts[a.digest], self.texts[b.digest], compressor)
+
+
+def _collect(runs: Sequence[RunData], settings: Settings, warnings: list[str]) -> _Champions:
+    """Assemble each champion under the hill; one the hill refuses is left out, said why."""
+    out = _Champions()
+    for run in runs:
+        mine = out.per_run.setdefault(run.label, [])
+        for event in run.rounds:
+            row = ChampionRow(run.label, event.round, event.champion_id, None, event.fitness)
+            assembled = assemble(event.code or "", settings)
+            warrior = assembled.warrior if assembled.ok else None
+            problem = (
+                "does not assemble" if warrior is None else admission_problem(settings, warrior)
+            )
+            if warrior is None or problem is not None:
+                warnings.append(
+                    f"{run.path}: the champion of round {event.round} {problem} on this hill; "
+                    "its round is left out"
+                )
+            else:
+                entry = entry_from_warrior(warrior, key=f"{run.label}@{event.round}")
+                row.digest = entry.digest
+                out.entries.setdefault(entry.digest, entry)
+                out.texts.setdefault(entry.digest, canonical_text(warrior))
+            row.elites, row.occupancy, row.cell = _archive_facts(event, run)
+            candidate = (
+                run.candidates.get(event.champion_id) if event.champion_id is not None else None
+            )
+            if candidate is not None:
+                row.kind, row.origin = candidate.kind, candidate.origin
+                row.lineage_depth = len(lineage(candidate.id, run.candidates)) - 1
+            out.rows.append(row)
+            mine.append(row)
+    return out
+
+
+def _pair_wins(
+    champions: _Champions, settings: Settings, placements: int, **play: Any
+) -> dict[tuple[str, str], int]:
+    """Rounds A won against B (by content hash) for every pair of a run's champions."""
+    index = {d: i for i, d in enumerate(champions.entries)}
+    pairs: dict[tuple[str, str], None] = {}
+    for mine in champions.per_run.values():
+        nodes = sorted({r.digest for r in mine if r.digest is not None})
+        pairs.update(dict.fromkeys(itertools.combinations(nodes, 2)))
+    battles: list[Battle] = []
+    spans: list[tuple[str, str, int, int]] = []
+    for a, b in pairs:
+        start = len(battles)
+        battles.extend(pair_battles(index[a], index[b], placements))
+        spans.append((a, b, start, len(battles)))
+    outcome = play_battles(list(champions.entries.values()), battles, settings, **play)
+    won: dict[tuple[str, str], int] = {}
+    for a, b, lo, hi in spans:
+        wins_a = wins_b = 0
+        for bt, (wa, wb, _ties) in zip(battles[lo:hi], outcome[lo:hi], strict=True):
+            if bt.a == index[a]:
+                wins_a, wins_b = wins_a + wa, wins_b + wb
+            else:
+                wins_a, wins_b = wins_a + wb, wins_b + wa
+        won[(a, b)], won[(b, a)] = wins_a, wins_b
+    return won
+
+
+def _cycles(run: RunData, mine: list[ChampionRow], won: dict[tuple[str, str], int]) -> Cycles:
+    """The run's distinct champions, the "beats" relation among them, and its 3-cycles."""
+    first_round: dict[str, int] = {}
+    for row in mine:
+        if row.digest is not None:
+            first_round.setdefault(row.digest, row.round)
+    nodes = list(first_round)
+    wins = np.zeros((len(nodes), len(nodes)), dtype=np.int64)
+    for i, a in enumerate(nodes):
+        for j, b in enumerate(nodes):
+            if i != j:
+                wins[i, j] = won[(a, b)]
+    triples = [
+        (first_round[nodes[i]], first_round[nodes[j]], first_round[nodes[k]])
+        for i, j, k in count_cycles(beats_matrix(wins))
+    ]
+    return Cycles(run.label, run.history, len(nodes), triples)
+
+
+def _round_summaries(champions: _Champions, compressor: str) -> list[RoundSummary]:
+    summaries = []
+    for number in sorted({r.round for r in champions.rows}):
+        every = [r for r in champions.rows if r.round == number]
+        here = [r for r in every if r.digest is not None]
+        distances = [
+            champions.distance(a, b, compressor) for a, b in itertools.combinations(here, 2)
+        ]
+        summaries.append(
+            RoundSummary(
+                round=number,
+                runs=len(here),
+                generality=mean_ci([r.generality for r in here]),
+                koth=mean_ci([r.koth for r in here]),
+                phenotype_variance=across_run_variance([r.phenotype for r in here]),
+                phenotype_change=mean_ci([r.phenotype_change for r in here]),
+                ncd_across=float(np.mean(distances)) if distances else None,
+                ncd_within=mean_ci([r.ncd_previous for r in here]),
+                occupancy=mean_ci([r.occupancy for r in every]),
+            )
+        )
+    return summaries
+
+
+def _trend_of(rows: Sequence[Any], attr: str) -> Trend | None:
+    """The linear trend over rounds of one attribute of rows (champions or summaries)."""
+    return linear_trend([r.round for r in rows], [getattr(r, attr) for r in rows])
+
+
 def analyze(
     runs: Sequence[RunData],
     against: Sequence[Entry],
@@ -314,159 +438,56 @@ def analyze(
     ]
     opponents = [e.key for e in against]
     stats = BattleStats()
-
-    # every round's champion, assembled under the hill; the same code is played once
-    unique: dict[str, Entry] = {}
-    texts: dict[str, str] = {}
-    rows: list[ChampionRow] = []
-    per_run: dict[str, list[ChampionRow]] = {}
-    for run in runs:
-        mine = per_run.setdefault(run.label, [])
-        for event in run.rounds:
-            row = ChampionRow(run.label, event.round, event.champion_id, None, event.fitness)
-            assembled = assemble(event.code or "", settings)
-            warrior = assembled.warrior if assembled.ok else None
-            problem = (
-                "does not assemble" if warrior is None else admission_problem(settings, warrior)
-            )
-            if problem is not None or warrior is None:
-                warnings.append(
-                    f"{run.path}: the champion of round {event.round} {problem} on this hill; "
-                    "its round is left out"
-                )
-            else:
-                entry = entry_from_warrior(warrior, key=f"{run.label}@{event.round}")
-                row.digest = entry.digest
-                unique.setdefault(entry.digest, entry)
-                texts.setdefault(entry.digest, canonical_text(warrior))
-            row.elites, row.occupancy, row.cell = _archive_facts(event, run)
-            candidate = (
-                run.candidates.get(event.champion_id) if event.champion_id is not None else None
-            )
-            if candidate is not None:
-                row.kind, row.origin = candidate.kind, candidate.origin
-                row.lineage_depth = len(lineage(candidate.id, run.candidates)) - 1
-            rows.append(row)
-            mine.append(row)
-    if not unique:
+    champions = _collect(runs, settings, warnings)
+    if not champions.entries:
         raise AnalysisError("no champion of these runs can be played on this hill")
 
-    # 1. every champion against the set
-    champions = list(unique.values())
+    # every distinct champion against the set: generality, KotH, phenotype
+    playing = list(champions.entries.values())
     results = evaluate(
-        champions, list(against), settings, placements=placements, seed=seed,
+        playing, list(against), settings, placements=placements, seed=seed,
         threads=threads, cache=cache, stats=stats,
         progress=lambda done, total: report(STAGE_SET, done, total),
     )  # fmt: skip
-    by_digest = {e.digest: r for e, r in zip(champions, results, strict=True)}
-    for row in rows:
+    by_digest = {e.digest: r for e, r in zip(playing, results, strict=True)}
+    for row in champions.rows:
         if row.digest is not None:
             result = by_digest[row.digest]
             row.generality, row.koth = result.generality, result.score
             row.phenotype = _phenotype(result, opponents)
 
-    # 2. each run's champions against each other: the "beats" relation
-    index = {d: i for i, d in enumerate(unique)}
-    pairs: list[tuple[str, str]] = []
-    for mine in per_run.values():
-        nodes = list(dict.fromkeys(r.digest for r in mine if r.digest is not None))
-        pairs.extend(itertools.combinations(nodes, 2))
-    pairs = list(dict.fromkeys(tuple(sorted(p)) for p in pairs))  # type: ignore[misc]
-    battles: list[Battle] = []
-    spans: list[tuple[str, str, int, int]] = []
-    for a, b in pairs:
-        start = len(battles)
-        battles.extend(pair_battles(index[a], index[b], placements))
-        spans.append((a, b, start, len(battles)))
-    outcome = play_battles(
-        champions, battles, settings, seed=seed, threads=threads, cache=cache, stats=stats,
+    # each run's champions against each other, and the change from round to round
+    won = _pair_wins(
+        champions, settings, placements, seed=seed, threads=threads, cache=cache, stats=stats,
         progress=lambda done, total: report(STAGE_PAIRS, done, total),
     )  # fmt: skip
-    won: dict[tuple[str, str], int] = {}
-    for a, b, lo, hi in spans:
-        wins_a = wins_b = 0
-        for bt, (wa, wb, _t) in zip(battles[lo:hi], outcome[lo:hi], strict=True):
-            if bt.a == index[a]:
-                wins_a, wins_b = wins_a + wa, wins_b + wb
-            else:
-                wins_a, wins_b = wins_a + wb, wins_b + wa
-        won[(a, b)], won[(b, a)] = wins_a, wins_b
-
-    # 3. per run: changes from round to round, cycles
-    cycles: list[Cycles] = []
+    cycles = []
     for run in runs:
-        mine = per_run[run.label]
+        mine = champions.per_run[run.label]
         previous: ChampionRow | None = None
-        for row in mine:
-            if row.digest is None:
-                continue
+        for row in (r for r in mine if r.digest is not None):
             if previous is not None and previous.round == row.round - 1:
                 row.phenotype_change = rms_change(previous.phenotype, row.phenotype)
-                row.ncd_previous = ncd(texts[previous.digest], texts[row.digest], compressor)  # type: ignore[index]
+                row.ncd_previous = champions.distance(previous, row, compressor)
             previous = row
-        nodes = list(dict.fromkeys(r.digest for r in mine if r.digest is not None))
-        first_round = {}
-        for r in mine:
-            if r.digest is not None:
-                first_round.setdefault(r.digest, r.round)
-        wins = np.zeros((len(nodes), len(nodes)), dtype=np.int64)
-        for i, a in enumerate(nodes):
-            for j, b in enumerate(nodes):
-                if i != j:
-                    wins[i, j] = won[(a, b)]
-        triples = [
-            tuple(first_round[nodes[x]] for x in t) for t in count_cycles(beats_matrix(wins))
-        ]
-        cycles.append(Cycles(run.label, run.history, len(nodes), triples))  # type: ignore[arg-type]
+        cycles.append(_cycles(run, mine, won))
 
-    # 4. per round over runs
-    summaries: list[RoundSummary] = []
-    for number in sorted({r.round for r in rows}):
-        here = [r for r in rows if r.round == number and r.digest is not None]
-        all_here = [r for r in rows if r.round == number]
-        distances = [
-            ncd(texts[a.digest], texts[b.digest], compressor)  # type: ignore[index]
-            for a, b in itertools.combinations(here, 2)
-        ]
-        summaries.append(
-            RoundSummary(
-                round=number,
-                runs=len(here),
-                generality=mean_ci([r.generality for r in here]),
-                koth=mean_ci([r.koth for r in here]),
-                phenotype_variance=across_run_variance([r.phenotype for r in here]),
-                phenotype_change=mean_ci([r.phenotype_change for r in here]),
-                ncd_across=float(np.mean(distances)) if distances else None,
-                ncd_within=mean_ci([r.ncd_previous for r in here]),
-                occupancy=mean_ci([r.occupancy for r in all_here]),
-            )
-        )
-
-    played = [r for r in rows if r.digest is not None]
-    trends: dict[str, Trend | None] = {
-        "generality": linear_trend([r.round for r in played], [r.generality for r in played]),
-        "koth": linear_trend([r.round for r in played], [r.koth for r in played]),
-        "phenotype_variance": linear_trend(
-            [s.round for s in summaries], [s.phenotype_variance for s in summaries]
-        ),
-        "phenotype_change": linear_trend(
-            [r.round for r in played], [r.phenotype_change for r in played]
-        ),
-        "ncd_across_runs": linear_trend(
-            [s.round for s in summaries], [s.ncd_across for s in summaries]
-        ),
-        "occupancy": linear_trend([r.round for r in rows], [r.occupancy for r in rows]),
+    summaries = _round_summaries(champions, compressor)
+    played = [r for r in champions.rows if r.digest is not None]
+    trends = {
+        "generality": _trend_of(played, "generality"),
+        "koth": _trend_of(played, "koth"),
+        "phenotype_variance": _trend_of(summaries, "phenotype_variance"),
+        "phenotype_change": _trend_of(played, "phenotype_change"),
+        "ncd_across_runs": _trend_of(summaries, "ncd_across"),
+        "occupancy": _trend_of(champions.rows, "occupancy"),
     }
     run_trends = {
         label: {
-            "generality": linear_trend(
-                [r.round for r in mine if r.digest], [r.generality for r in mine if r.digest]
-            ),
-            "koth": linear_trend(
-                [r.round for r in mine if r.digest], [r.koth for r in mine if r.digest]
-            ),
+            "generality": _trend_of([r for r in mine if r.digest], "generality"),
+            "koth": _trend_of([r for r in mine if r.digest], "koth"),
         }
-        for label, mine in per_run.items()
+        for label, mine in champions.per_run.items()
     }
     return Analysis(
         settings=settings,
@@ -475,7 +496,7 @@ def analyze(
         compressor=compressor,
         opponents=opponents,
         runs=list(runs),
-        rows=rows,
+        rows=champions.rows,
         rounds=summaries,
         trends=trends,
         run_trends=run_trends,

@@ -159,6 +159,7 @@ def write_plots(analysis: Analysis, folder: Path) -> list[str]:
     fig, (left, right) = _figure(2)
     _series(left, analysis, lambda r: r.occupancy, lambda s: s.occupancy,
             analysis.trends.get("occupancy"), "share of archive cells filled")  # fmt: skip
+    left.set_ylim(bottom=0)
     left.set_title("MAP-Elites occupancy")
     kinds = analysis.origins()["kinds"]
     right.bar(list(kinds), list(kinds.values()), color="tab:green")
