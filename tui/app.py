@@ -16,6 +16,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.keys import format_key
 from textual.screen import Screen
 
 from arena.settings import Settings
@@ -161,6 +162,20 @@ class ArenaApp(App):
         after loading something big.
         """
         gc.freeze()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as people write them: ``Ctrl+S``, ``+``, ``]``, ``F2``.
+
+        Textual names the key itself (``plus`` becomes ``+``); we only spell the
+        modifiers out instead of Textual's caret (``^s``), for the footer and help alike.
+        """
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        name = format_key(key)
+        if (modifiers and len(name) == 1) or (name[:1] == "f" and name[1:].isdigit()):
+            name = name.upper()  # Ctrl+S, F2 (a plain letter keeps its case: g is not G)
+        return "+".join([*(m.capitalize() for m in modifiers), name])
 
     async def show_mode(self, mode: str) -> Screen:
         """Switch to ``mode`` and return its base screen."""

@@ -73,7 +73,7 @@ class EditorScreen(Screen):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+t", "save_as", "Save as", priority=True),
         Binding("ctrl+o", "open", "Open", priority=True),
-        Binding("ctrl+n", "new", "New", priority=True),
+        Binding("ctrl+n", "new", "New", priority=True, show=False),  # footer room at 80 cols
         Binding("ctrl+b", "battle", "Battle it", priority=True),
     ]
 
