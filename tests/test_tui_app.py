@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList
@@ -84,6 +85,27 @@ async def test_help_and_footer_spell_keys_as_people_write_them():
         # the footer spells them the same way
         footer_keys = [key.key_display for key in app.screen.query("FooterKey")]
         assert "Ctrl+S" in footer_keys
+
+
+async def test_screenshot_goes_to_an_existing_folder_and_says_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # a home without Downloads
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.chdir(tmp_path)
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        saved = app.deliver_screenshot()
+        await settle(pilot)
+        assert saved is not None and Path(saved).parent == tmp_path
+        assert Path(saved).read_text().startswith("<svg")
+        notes = [n.message for n in app._notifications]
+        assert any(saved in n for n in notes)
+        # a folder that cannot be made: a notification, not a traceback
+        (tmp_path / "file").write_text("not a folder")
+        assert app.deliver_screenshot(path=str(tmp_path / "file" / "sub")) is None
+        await settle(pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "cannot save the screenshot" in errors[-1].message
 
 
 async def palette(pilot, query: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.keys import format_key
 from textual.screen import Screen
 
+from arena.io import write_atomic
 from arena.settings import Settings
 from tui.widgets.navbar import SCREENS
 
@@ -31,6 +33,15 @@ class EditorBuffer:
 
     text: str = ""
     path: Path | None = None
+
+
+def screenshot_folder() -> Path:
+    """Where screenshots go: the user's Downloads folder if there is one, else the
+    folder arena was started in (Textual's default, Downloads, may not exist)."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 def _battle() -> Screen:
@@ -176,6 +187,33 @@ class ArenaApp(App):
         if (modifiers and len(name) == 1) or (name[:1] == "f" and name[1:].isdigit()):
             name = name.upper()  # Ctrl+S, F2 (a plain letter keeps its case: g is not G)
         return "+".join([*(m.capitalize() for m in modifiers), name])
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save an SVG of the screen to ``path`` (default ``screenshot_folder()``).
+
+        The result is a notification naming the file, or why it could not be written;
+        never a traceback. Returns the path written, or None.
+        """
+        stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        name = filename or f"{self.title}_{stamp}.svg"
+        target = (Path(path).expanduser() if path else screenshot_folder()) / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, self.export_screenshot())
+        except OSError as exc:
+            self.notify(
+                f"cannot save the screenshot to {target}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+            )
+            return None
+        self.notify(f"saved the screenshot to {target}", title="Screenshot")
+        return str(target)
 
     async def show_mode(self, mode: str) -> Screen:
         """Switch to ``mode`` and return its base screen."""
