@@ -31,7 +31,14 @@ from tui.battle_session import (
     load_contender,
 )
 from tui.widgets.core_map import LEGEND, CoreMap
-from tui.widgets.dialogs import EDITOR_BUFFER, AskText, WarriorChoice, WarriorPicker
+from tui.widgets.dialogs import (
+    EDITOR_BUFFER,
+    AskText,
+    WarriorChoice,
+    WarriorPicker,
+    hill_of,
+    overrides,
+)
 from tui.widgets.listing import Listing
 from tui.widgets.navbar import NavBar
 from tui.widgets.palette import swatch
@@ -135,6 +142,7 @@ class BattleScreen(Screen):
         self._generation = 0
         self._shown_serial = 0  # serial of the frame on screen (frames of self.session)
         self.hill = Settings()
+        self.hill_name: str | None = None  # the named hill self.hill is built on, if any
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -186,6 +194,7 @@ class BattleScreen(Screen):
         self.sources = sources
         if settings is not None:
             self.hill = settings
+            self.hill_name = hill_of(settings)
             self.rounds = settings.rounds
         if rounds is not None:
             self.rounds = rounds
@@ -544,14 +553,16 @@ class BattleScreen(Screen):
 
         def done(choice: WarriorChoice | None) -> None:
             if choice:
-                self.load_sources(choice.sources, rounds=choice.rounds, seed=choice.seed)
+                self.load_sources(choice.sources, settings=choice.settings, seed=choice.seed)
+                self.hill_name = choice.hill
 
         self.app.push_screen(
             WarriorPicker(
                 data_dir("warriors"),
                 has_buffer=bool(buffer and buffer.text.strip()),
                 selected=self.sources,
-                rounds=self.rounds,
+                hill=self.hill_name,
+                values=overrides(self.hill.with_(rounds=self.rounds), self.hill_name),
                 seed=self.seed,
             ),
             done,
