@@ -130,6 +130,37 @@ def _hint(base: Settings, name: str) -> str:
     }[name]
 
 
+class Confirm(ModalScreen[bool]):
+    """Ask before something risky: ``yes`` does it, Cancel or Escape does not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, details: str, *, yes: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.details = details
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.details, id="details", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, variant="warning", id="yes")
+                yield Button("Cancel", variant="primary", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()  # Enter keeps the safe choice
+
+    @on(Button.Pressed, "#yes")
+    def accept(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
 @dataclass(frozen=True)
 class WarriorChoice:
     sources: tuple[str, ...]  # file paths, or EDITOR_BUFFER
