@@ -153,6 +153,24 @@ def _find(directory: Path, name: str) -> Path | None:
     return None
 
 
+def template_problems(name: str, text: str, where: str | None = None) -> list[str]:
+    """Why a run would refuse template ``name`` with this text (empty: it would not).
+
+    Bad or unknown placeholders, or a placeholder the template needs but never uses;
+    ``where`` (default ``name``) starts each message. Editors check with this too.
+    """
+    where = where or name
+    problems = placeholder_problems(text, where)
+    if not problems:
+        fields = parse_template(name, text).fields
+        problems += [
+            f"{where}: never uses {{{needed}}}, which it needs"
+            for needed in REQUIRED.get(name, ())
+            if needed not in fields
+        ]
+    return problems
+
+
 def load_templates(directory: str | Path | None = None) -> dict[str, Template]:
     """All five templates of a directory (default: the shipped ``prompts/``), checked."""
     folder = Path(directory) if directory is not None else default_directory()
@@ -170,14 +188,11 @@ def load_templates(directory: str | Path | None = None) -> dict[str, Template]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot read: {exc}")
             continue
-        problems += placeholder_problems(text, str(path))
-        template = Template(name, text, path, ())
-        if not placeholder_problems(text, str(path)):
-            template = parse_template(name, text, path)
-            for needed in REQUIRED.get(name, ()):
-                if needed not in template.fields:
-                    problems.append(f"{path}: never uses {{{needed}}}, which it needs")
-        templates[name] = template
+        problems += template_problems(name, text, str(path))
+        if placeholder_problems(text, str(path)):
+            templates[name] = Template(name, text, path, ())
+        else:
+            templates[name] = parse_template(name, text, path)
     if problems:
         raise PromptError("\n".join(problems))
     return templates
@@ -278,4 +293,5 @@ __all__ = [
     "placeholder_problems",
     "render",
     "settings_values",
+    "template_problems",
 ]

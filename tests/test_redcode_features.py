@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from arena.redcode import assemble, load_file
-from arena.redcode.model import MODIFIERS, OPCODE_NUMBER
+from arena.redcode.assembler import pmars_report
+from arena.redcode.model import MODIFIERS, OPCODE_NUMBER, EquOrigin
 from arena.settings import Settings
 
 
@@ -404,3 +405,21 @@ def test_empty_program_warns_and_has_no_instructions() -> None:
 
 def test_continuation_lines_and_crlf() -> None:
     assert code("mov 0, \\\n 1\r\n dat 0\r\n")[1:] == ["MOV.I $ 0, $ 1", "DAT.F # 0, $ 0"]
+
+
+def test_an_error_in_equ_text_carries_the_equ_definition_line():
+    text = "step equ 5+\nstart add.ab #step, ptr\nptr dat 0, 0\nx equ foo\n mov x, 1\n"
+    result = assemble(text)
+    first, second = result.errors
+    # reported at the use, as pMARS does, and naming the EQU's own line
+    assert (first.line, first.message) == (2, "Bad expression")
+    assert first.equs == (EquOrigin("step", 1, "step equ 5+"),)
+    assert (second.line, second.message) == (5, "Undefined label or symbol: 'foo'")
+    assert second.equs == (EquOrigin("x", 4, "x equ foo"),)  # defined after its use
+    (at_definition,) = first.at_definitions()
+    assert at_definition.line == 1 and "used at line 2" in at_definition.message
+    # pMARS's own report is unchanged
+    assert "EQU" not in pmars_report(result)
+    assert "Error in line 2: 'start add.ab #step, ptr'" in pmars_report(result)
+    # an error with no EQU in it names none
+    assert assemble(" mov 1/0, 1\n").errors[0].equs == ()

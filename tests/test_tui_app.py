@@ -1,9 +1,11 @@
-"""App-wide: nav bar clicks, command palette, picking 3 warriors, layering rules."""
+"""App-wide: nav bar, help, key names, screenshots, command palette, picking 3 warriors,
+layering rules."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList
@@ -22,7 +24,7 @@ async def test_nav_bar_click_and_function_keys_switch_screens():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.current_mode == "battle"
-        await pilot.click(NavBar, offset=(20, 0))  # " Editor "
+        await pilot.click(NavBar, offset=(24, 0))  # " F3 Editor "
         await settle(pilot)
         assert app.current_mode == "editor"
         await pilot.press("f4")
@@ -31,6 +33,79 @@ async def test_nav_bar_click_and_function_keys_switch_screens():
         await pilot.press("f1")
         await settle(pilot)
         assert app.current_mode == "help"
+
+
+async def test_nav_bar_puts_each_key_in_front_of_its_screen():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = str(app.screen.query_one(NavBar).render())
+        assert "│ F2 Battle │ F3 Editor │ F4 Evolve │ F5 Prompts │ F6 Hill │ F1 Help" in text
+        assert "Battle F2" not in text
+
+
+async def test_help_scrolls_from_the_keyboard():
+    app = ArenaApp("help")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        assert app.screen.focused is body
+        assert body.max_scroll_y > 30  # the page is much taller than the screen
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert body.scroll_y == 2
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert body.scroll_y > 10
+        await pilot.press("end")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert 0 < body.scroll_y < body.max_scroll_y
+        await pilot.press("home")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        await pilot.press("up")
+        await settle(pilot)
+        assert body.scroll_y == 0
+
+
+async def test_help_and_footer_spell_keys_as_people_write_them():
+    from tui.help import help_markdown
+
+    app = ArenaApp("editor")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        text = help_markdown(app.get_key_display)
+        for readable in ("| `+`, `=` | Faster |", "| `]` | Next round |", "| `Ctrl+S` | Save |"):
+            assert readable in text
+        for raw in ("plus", "equals_sign", "right_square_bracket", "ctrl+s", "^s"):
+            assert raw not in text
+        # the footer spells them the same way
+        footer_keys = [key.key_display for key in app.screen.query("FooterKey")]
+        assert "Ctrl+S" in footer_keys
+
+
+async def test_screenshot_goes_to_an_existing_folder_and_says_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # a home without Downloads
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.chdir(tmp_path)
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        saved = app.deliver_screenshot()
+        await settle(pilot)
+        assert saved is not None and Path(saved).parent == tmp_path
+        assert Path(saved).read_text().startswith("<svg")
+        notes = [n.message for n in app._notifications]
+        assert any(saved in n for n in notes)
+        # a folder that cannot be made: a notification, not a traceback
+        (tmp_path / "file").write_text("not a folder")
+        assert app.deliver_screenshot(path=str(tmp_path / "file" / "sub")) is None
+        await settle(pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "cannot save the screenshot" in errors[-1].message
 
 
 async def palette(pilot, query: str) -> None:

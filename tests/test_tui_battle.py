@@ -1,14 +1,19 @@
-"""Battle screen: load warriors, step until a known instruction runs, breakpoints, trace."""
+"""Battle screen: load warriors, step until a known instruction runs, breakpoints (the
+listing goes to where they stop), trace, a paused display that is never stale, the Load dialog's hill and settings."""
 
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input, Label, Select
 
+import tui.battle
 from arena.paths import data_dir
+from arena.settings import Settings, SettingsError, build_settings, hill_settings, pmars_flag
 from tests.test_tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
-from tui.battle import BattleScreen
+from tui.battle import SPEEDS, BattleScreen, FrameReady
 from tui.widgets.core_map import CoreMap
+from tui.widgets.dialogs import WarriorPicker
 from tui.widgets.listing import Listing
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -116,3 +121,129 @@ async def test_click_on_the_core_map_selects_a_cell():
         assert screen.selected == expected
         assert screen.selected % k == 0
         assert app.screen.query_one(Listing).center == expected
+
+
+async def test_a_breakpoint_stop_brings_the_listing_there_even_after_go_to():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        screen.load_sources((DWARF, IMP), rounds=2, seed=3)
+        await settle(pilot)
+        jmp = (screen.frame.positions[0] + 2) % 8000
+        screen.select_address(jmp)
+        await pilot.press("b")
+        await settle(pilot)
+        # the breakpoint is shown, since it stays set in later rounds too
+        assert f"break at {jmp}" in str(screen.query_one("#battle-status").render())
+        # look elsewhere with g, then run into the breakpoint
+        elsewhere = (jmp + 4000) % 8000
+        await pilot.press("g")
+        await answer(pilot, str(elsewhere))
+        await settle(pilot)
+        listing = screen.query_one(Listing)
+        assert listing.center == elsewhere and not screen.follow
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not screen.running and "breakpoint" in screen.frame.message)
+        await settle(pilot)
+        assert screen.frame.queues[0][0] == jmp
+        assert listing.center == jmp
+        assert screen.query_one(CoreMap).cursor == jmp
+        assert screen.follow
+        # stepping N cycles into it again also brings the listing there
+        await pilot.press("g")
+        await answer(pilot, str(elsewhere))
+        await settle(pilot)
+        await pilot.press("n")
+        await answer(pilot, "50")
+        await wait_for(pilot, lambda: screen.frame.steps > 2 and listing.center == jmp)
+
+
+async def test_the_paused_display_shows_every_step_that_ran(monkeypatch):
+    # frames so rare that pausing always falls between two of them
+    monkeypatch.setattr(tui.battle, "FRAME_INTERVAL", 60.0)
+    monkeypatch.setattr(tui.battle, "MAX_FRAME_INTERVAL", 60.0)
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        screen.load_sources((IMP, IMP), settings=Settings(max_cycles=50_000_000), seed=5)
+        await settle(pilot)
+        screen.speed_index = len(SPEEDS) - 1  # as fast as the engine goes
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.session.debugger.steps > 5_000)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not screen.running)
+        await settle(pilot)
+        session = screen.session
+        with session.lock:
+            steps = session.debugger.steps
+        assert screen.frame.steps == steps
+        assert f"step {steps:,}" in str(screen.query_one("#battle-status").render())
+
+
+async def test_an_older_frame_never_replaces_a_newer_one():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        session = screen.session
+        with session.lock:
+            older = session.frame()
+            session.step(7)
+            newer = session.frame()
+        # the step worker posts its frame after the run worker took a later one
+        screen.post_message(FrameReady(newer, session))
+        await settle(pilot)
+        screen.post_message(FrameReady(older, session))
+        await settle(pilot)
+        assert screen.frame is newer and screen.frame.steps == 7
+
+
+async def test_load_dialog_takes_a_hill_and_every_battle_setting():
+    app = ArenaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await battle(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarriorPicker))
+        picker = app.screen
+
+        def field(name: str) -> Input:
+            return picker.query_one(f"#{name}", Input)
+
+        # a blank field means the hill's value, and says which
+        picker.query_one("#hill", Select).value = "tiny"
+        await settle(pilot)
+        assert field("core_size").placeholder == "800"
+        assert field("max_length").placeholder == "20"
+        # a setting the CLI refuses is refused with the CLI's message; the dialog stays
+        field("core_size").value = "0"
+        picker.accept()
+        await settle(pilot)
+        assert isinstance(app.screen, WarriorPicker)
+        problem = str(picker.query_one("#problem", Label).render())
+        with pytest.raises(SettingsError) as cli:
+            build_settings("tiny", {"core_size": 0}, label=pmars_flag)
+        assert problem == str(cli.value)
+        field("core_size").value = ""
+        field("max_length").value = "30"
+        field("min_distance").value = "25"
+        picker.accept()
+        await settle(pilot)
+        assert "-d (minimum distance" in str(picker.query_one("#problem", Label).render())
+        # blank rounds: the hill's default, not a silent 1 of the dialog's own
+        field("min_distance").value = ""
+        field("rounds").value = ""
+        field("max_cycles").value = "3000"
+        field("seed").value = "9"
+        picker.accept()
+        await wait_for(pilot, lambda: screen.frame is not None and screen.frame.core_size == 800)
+        assert screen.frame.rounds == hill_settings("tiny").rounds
+        assert screen.frame.max_cycles == 3000
+        assert screen.session.settings.max_length == 30
+        assert screen.session.settings.min_distance == 30  # follows the length, as in pMARS
+        assert screen.seed == 9
+        # the dialog opens again on what was chosen
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, WarriorPicker))
+        again = app.screen
+        assert again.query_one("#hill", Select).value == "tiny"
+        assert again.query_one("#max_cycles", Input).value == "3000"
+        assert again.query_one("#core_size", Input).value == ""

@@ -98,3 +98,30 @@ async def test_battle_the_buffer_against_a_chosen_warrior():
                 and app.screen.frame.names == ("Untitled", "Imp")
             ),
         )
+
+
+async def test_a_bad_equ_is_marked_where_it_is_defined_too():
+    app = ArenaApp("editor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await editor(pilot)
+        lines = STARTER.splitlines()
+        equ = lines.index("step    equ     5") + 1
+        use = lines.index("start   add.ab  #step, ptr") + 1
+        for bad in ("step    equ     5+", "step    equ     stride*2"):
+            screen.set_text(STARTER.replace("step    equ     5", bad))
+            await wait_assembled(pilot)
+            assert not screen.result.ok
+            error_lines = {d.line for d in screen.area.diagnostics if d.severity == "error"}
+            assert {equ, use} <= error_lines, (bad, screen.area.diagnostics)
+            assert any(h[2] == "error.line" for h in screen.area._highlights[equ - 1])
+            # the message at the definition says where the EQU is used
+            options = screen.query_one("#diagnostics", OptionList)
+            prompts = [
+                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            ]
+            assert any(f"line {equ}:" in p and f"used at line {use}" in p for p in prompts)
+            # one more message per error, and the status still counts the assembler's errors
+            errors = screen.result.errors
+            assert options.option_count == len(screen.result.diagnostics) + len(errors)
+            status = str(screen.query_one("#editor-status", Static).render())
+            assert f"{len(errors)} error(s)" in status

@@ -1,4 +1,5 @@
-"""Prompts screen (check and preview as you edit, copy the set) and hill screen."""
+"""Prompts screen (check and preview as you edit, copy the set, confirm before saving a
+template a run would refuse) and hill screen."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.test_tui_helpers import answer, settle, wait_for
 from tui.app import ArenaApp
 from tui.hill import HillScreen
 from tui.prompts import PromptsScreen
+from tui.widgets.dialogs import Confirm
 
 
 async def test_prompts_check_placeholders_and_preview(tmp_path: Path):
@@ -47,6 +49,52 @@ async def test_prompts_check_placeholders_and_preview(tmp_path: Path):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert P.check_templates(target) == []
+
+
+async def test_saving_a_template_a_run_would_refuse_asks_first(tmp_path: Path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in P.TEMPLATE_NAMES:
+        source = P.default_directory() / f"{name}.txt"
+        (folder / f"{name}.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    app = ArenaApp("prompts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptsScreen)
+        screen.load_directory(folder)
+        await settle(pilot)
+        screen._show("mutate")
+        await settle(pilot)
+        on_disk = (folder / "mutate.txt").read_text(encoding="utf-8")
+        broken = "{core_sise}\n" + on_disk  # a typo in a placeholder
+        screen.area.load_text(broken)
+        await wait_for(pilot, lambda: screen.texts["mutate"] == broken)
+        # Cancel (the focused button: Enter keeps the file as it is)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        details = str(app.screen.query_one("#details").render())
+        assert "mutate:1: unknown placeholder {core_sise}" in details
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert (folder / "mutate.txt").read_text(encoding="utf-8") == on_disk
+        assert P.check_templates(folder) == []
+        # Save anyway: written, and the run's own check refuses it, as the dialog said
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert app.screen is screen and screen.current == "mutate"
+        assert (folder / "mutate.txt").read_text(encoding="utf-8") == broken
+        assert any("core_sise" in p for p in P.check_templates(folder))
+        # a template a run accepts is saved without asking
+        screen.area.load_text(on_disk)
+        await wait_for(pilot, lambda: screen.texts["mutate"] == on_disk)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert P.check_templates(folder) == []
 
 
 async def test_hill_round_robin_sorts_by_column():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -16,8 +17,10 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.keys import format_key
 from textual.screen import Screen
 
+from arena.io import write_atomic
 from arena.settings import Settings
 from tui.widgets.navbar import SCREENS
 
@@ -30,6 +33,15 @@ class EditorBuffer:
 
     text: str = ""
     path: Path | None = None
+
+
+def screenshot_folder() -> Path:
+    """Where screenshots go: the user's Downloads folder if there is one, else the
+    folder arena was started in (Textual's default, Downloads, may not exist)."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 def _battle() -> Screen:
@@ -161,6 +173,47 @@ class ArenaApp(App):
         after loading something big.
         """
         gc.freeze()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as people write them: ``Ctrl+S``, ``+``, ``]``, ``F2``.
+
+        Textual names the key itself (``plus`` becomes ``+``); we only spell the
+        modifiers out instead of Textual's caret (``^s``), for the footer and help alike.
+        """
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        name = format_key(key)
+        if (modifiers and len(name) == 1) or (name[:1] == "f" and name[1:].isdigit()):
+            name = name.upper()  # Ctrl+S, F2 (a plain letter keeps its case: g is not G)
+        return "+".join([*(m.capitalize() for m in modifiers), name])
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save an SVG of the screen to ``path`` (default ``screenshot_folder()``).
+
+        The result is a notification naming the file, or why it could not be written;
+        never a traceback. Returns the path written, or None.
+        """
+        stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        name = filename or f"{self.title}_{stamp}.svg"
+        target = (Path(path).expanduser() if path else screenshot_folder()) / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, self.export_screenshot())
+        except OSError as exc:
+            self.notify(
+                f"cannot save the screenshot to {target}: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+            )
+            return None
+        self.notify(f"saved the screenshot to {target}", title="Screenshot")
+        return str(target)
 
     async def show_mode(self, mode: str) -> Screen:
         """Switch to ``mode`` and return its base screen."""

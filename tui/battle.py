@@ -31,7 +31,14 @@ from tui.battle_session import (
     load_contender,
 )
 from tui.widgets.core_map import LEGEND, CoreMap
-from tui.widgets.dialogs import EDITOR_BUFFER, AskText, WarriorChoice, WarriorPicker
+from tui.widgets.dialogs import (
+    EDITOR_BUFFER,
+    AskText,
+    WarriorChoice,
+    WarriorPicker,
+    hill_of,
+    overrides,
+)
 from tui.widgets.listing import Listing
 from tui.widgets.navbar import NavBar
 from tui.widgets.palette import swatch
@@ -86,6 +93,15 @@ class RunStopped(Message):
         super().__init__()
 
 
+class StoppedAtBreakpoint(Message):
+    """Running or stepping stopped in front of the breakpoint at ``address``."""
+
+    def __init__(self, address: int, session: BattleSession) -> None:
+        self.address = address
+        self.session = session
+        super().__init__()
+
+
 class BattleScreen(Screen):
     """Core map, controls, queue, listing, P-space and scores of one battle."""
 
@@ -124,7 +140,9 @@ class BattleScreen(Screen):
         self.frame_interval = FRAME_INTERVAL
         self._show_cost = 0.0
         self._generation = 0
+        self._shown_serial = 0  # serial of the frame on screen (frames of self.session)
         self.hill = Settings()
+        self.hill_name: str | None = None  # the named hill self.hill is built on, if any
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -176,6 +194,7 @@ class BattleScreen(Screen):
         self.sources = sources
         if settings is not None:
             self.hill = settings
+            self.hill_name = hill_of(settings)
             self.rounds = settings.rounds
         if rounds is not None:
             self.rounds = rounds
@@ -227,6 +246,7 @@ class BattleScreen(Screen):
         self.workers.cancel_group(self, "battle-run")
         first = self.session is None
         self.session = message.session
+        self._shown_serial = 0  # the new session numbers its frames from 1
         if first and hasattr(self.app, "freeze_heap"):
             self.app.freeze_heap()  # the engine's modules are loaded now
         self.selected = None
@@ -239,11 +259,16 @@ class BattleScreen(Screen):
     def _frame_ready(self, message: FrameReady) -> None:
         if message.session is not self.session:
             return
+        # two workers (run, step) may post frames in the other order than they took
+        # them: never let an older snapshot replace a newer one (a stale step count)
+        if self.frame is not None and message.frame.serial <= self._shown_serial:
+            return
         self.show_frame(message.frame)
 
     def show_frame(self, frame: Frame) -> None:
         started = time.perf_counter()
         self.frame = frame
+        self._shown_serial = frame.serial
         self.frames_shown += 1
         core_map = self.query_one(CoreMap)
         # pace frames so drawing takes at most a quarter of the UI thread's time
@@ -301,6 +326,11 @@ class BattleScreen(Screen):
             tasks = len(frame.queues[w])
             lines.append(f"{swatch(w)} {name[:11]:<11}{tasks:>5}p  W{wins} L{losses} T{ties}")
         lines.append(f"{state}  {speed_text(self.speed)}")
+        if frame.breakpoints:
+            # they stay set from round to round, so say where they are
+            marks = sorted(frame.breakpoints)
+            more = f" +{len(marks) - 6}" if len(marks) > 6 else ""
+            lines.append(f"[red]●[/] break at {' '.join(map(str, marks[:6]))}{more}")
         if frame.message:
             room = max(10, self.query_one("#battle-side").size.width - 2)
             lines.append(f"[dim]{frame.message[:room]}[/]")
@@ -320,6 +350,8 @@ class BattleScreen(Screen):
         last_frame = 0.0
         self._restart_clock()
         reason = "paused"
+        stopped_at: int | None = None
+        shown = True  # the screen's frame shows everything executed so far
         while self.running and not worker.is_cancelled:
             speed = self.speed
             now = time.perf_counter()
@@ -336,47 +368,71 @@ class BattleScreen(Screen):
                 report = session.step(count)
             worked = time.perf_counter() - began
             self._speed_done += report.executed
+            shown = shown and report.executed == 0
             stop = report.breakpoint is not None or report.round_ended or report.executed == 0
             now = time.perf_counter()
             if stop or now - last_frame >= self.frame_interval:
                 with session.lock:
                     frame = session.frame()
                 self.post_message(FrameReady(frame, session))
-                last_frame = now
+                last_frame, shown = now, True
             if stop:
                 if report.breakpoint is not None:
                     reason = f"breakpoint at {report.breakpoint}"
+                    stopped_at = report.breakpoint
                 else:
                     reason = "round over"
                 break
             # leave the interpreter to the UI thread for a while: the engine's Python side
             # holds the GIL, and the user's keys matter more than a few % of speed
             time.sleep(min(0.004, worked * YIELD_SHARE))
+        if not shown:
+            # paused between frames: show what ran since the last one, or the paused
+            # display would keep an old step count
+            with session.lock:
+                frame = session.frame()
+            self.post_message(FrameReady(frame, session))
         self.running = False
         self.post_message(RunStopped(reason))
+        if stopped_at is not None:
+            self.post_message(StoppedAtBreakpoint(stopped_at, session))
 
     @on(RunStopped)
     def _run_stopped(self, message: RunStopped) -> None:
         self._render_status()
+
+    @on(StoppedAtBreakpoint)
+    def _at_breakpoint(self, message: StoppedAtBreakpoint) -> None:
+        """Bring the listing and the map to the instruction we stopped in front of,
+        even if a click or ``g`` had moved them elsewhere."""
+        if message.session is not self.session or self.frame is None:
+            return
+        self.follow = True
+        self.selected = message.address
+        self.query_one(CoreMap).select(message.address)
+        self.query_one(Listing).show(self.frame, message.session.contenders, message.address)
 
     @work(thread=True, exclusive=True, group="battle-op")
     def _op_worker(self, op: str, count: int = 1) -> None:
         session = self.session
         if session is None:
             return
+        stopped_at: int | None = None
         with session.lock:
             if op == "step":
                 report = session.step(count)
                 if report.executed == 0 and session.debugger.round_over:
                     session.message = "the round is over: press ] for the next round"
             elif op == "cycles":
-                session.step_cycles(count)
+                stopped_at = session.step_cycles(count).breakpoint
             elif op == "reset":
                 session.reset()
             elif op == "next":
                 session.next_round()
             frame = session.frame()
         self.post_message(FrameReady(frame, session))
+        if stopped_at is not None:
+            self.post_message(StoppedAtBreakpoint(stopped_at, session))
 
     # ---- actions
     def action_toggle_run(self) -> None:
@@ -497,14 +553,16 @@ class BattleScreen(Screen):
 
         def done(choice: WarriorChoice | None) -> None:
             if choice:
-                self.load_sources(choice.sources, rounds=choice.rounds, seed=choice.seed)
+                self.load_sources(choice.sources, settings=choice.settings, seed=choice.seed)
+                self.hill_name = choice.hill
 
         self.app.push_screen(
             WarriorPicker(
                 data_dir("warriors"),
                 has_buffer=bool(buffer and buffer.text.strip()),
                 selected=self.sources,
-                rounds=self.rounds,
+                hill=self.hill_name,
+                values=overrides(self.hill.with_(rounds=self.rounds), self.hill_name),
                 seed=self.seed,
             ),
             done,

@@ -104,6 +104,7 @@ class Frame:
     last: tuple[str, ...] = ()  # the last few executed instructions, as text
     message: str = ""
     positions: tuple[int, ...] = ()
+    serial: int = 0  # frames of one session are numbered: a higher one is newer
 
     @property
     def pcs(self) -> tuple[int, ...]:
@@ -134,6 +135,7 @@ class BattleSession:
         self._trace_rows = 0
         self._last: deque[str] = deque(maxlen=6)
         self.executed_total = 0  # instructions executed by step(), every round
+        self._frames = 0  # frames handed out; each Frame carries its number
         self.message = "space run · s step · l load · F1 help"
         self._build()
 
@@ -364,6 +366,7 @@ class BattleSession:
         d = self.debugger
         fresh = self.fresh.copy()
         self.fresh[:] = False
+        self._frames += 1
         return Frame(
             core_size=self.core_size,
             names=self.names,
@@ -387,6 +390,7 @@ class BattleSession:
             last=tuple(self._last),
             message=self.message,
             positions=tuple(self.position(w) for w in range(len(self.contenders))),
+            serial=self._frames,
         )
 
     # ---- listing and trace

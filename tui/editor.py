@@ -2,8 +2,8 @@
 
 Typing restarts a short timer; when it fires the buffer is assembled in a thread worker
 and the result comes back as an ``Assembled`` message (an older result never overwrites
-a newer one). Errors and warnings are marked in the text and listed below it; a click
-on a message moves the cursor there. The wide layout also shows the assembled load file.
+a newer one). Errors and warnings are marked in the text and listed below it (an error
+in an EQU's text at the use and at the EQU); a click on a message moves the cursor there. The wide layout also shows the assembled load file.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class EditorScreen(Screen):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+t", "save_as", "Save as", priority=True),
         Binding("ctrl+o", "open", "Open", priority=True),
-        Binding("ctrl+n", "new", "New", priority=True),
+        Binding("ctrl+n", "new", "New", priority=True, show=False),  # footer room at 80 cols
         Binding("ctrl+b", "battle", "Battle it", priority=True),
     ]
 
@@ -143,9 +143,11 @@ class EditorScreen(Screen):
         if message.version != self.version:
             return  # a newer edit is on its way
         self.result = message.result
-        diagnostics = sorted(
-            message.result.diagnostics, key=lambda d: (d.severity != "error", d.line or 0)
-        )
+        # an error in EQU text is reported where the EQU is used; mark its definition too
+        shown = list(message.result.diagnostics)
+        for d in message.result.diagnostics:
+            shown.extend(d.at_definitions())
+        diagnostics = sorted(shown, key=lambda d: (d.severity != "error", d.line or 0))
         self.area.set_diagnostics(diagnostics)
         options = self.query_one("#diagnostics", OptionList)
         options.clear_options()

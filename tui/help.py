@@ -1,11 +1,17 @@
-"""The help screen: what each screen does and its keys (read from the screens' bindings)."""
+"""The help screen: what each screen does and its keys (read from the screens' bindings).
+
+Keys are spelt by ``App.get_key_display``, the same way the footer spells them, so the
+table says ``+`` and ``Ctrl+S`` rather than Textual's key names (``plus``, ``ctrl+s``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
@@ -16,8 +22,8 @@ INTRO = """\
 # arena: a Core War laboratory
 
 Move between screens with **F1-F6**, by clicking the bar at the top, or from the
-command palette (**ctrl+p**), which also lists every key of the screen you are on.
-**ctrl+q** quits. The mouse works everywhere: click cells, rows, tabs and buttons.
+command palette (**Ctrl+P**), which also lists every key of the screen you are on.
+**Ctrl+Q** quits. Scroll this page with the arrow keys, PgUp/PgDn, Home and End. The mouse works everywhere: click cells, rows, tabs and buttons.
 """
 
 ABOUT = {
@@ -32,7 +38,7 @@ ABOUT = {
     "editor": (
         "Edit Redcode. The buffer is assembled a moment after you stop typing; errors and "
         "warnings are marked on their lines and listed below (click one to jump there). "
-        "**ctrl+b** battles the buffer against a warrior you pick."
+        "**Ctrl+B** battles the buffer against a warrior you pick."
     ),
     "evolve": (
         "Digital Red Queen evolution. Fill in Setup and start a run (the same run "
@@ -44,7 +50,7 @@ ABOUT = {
     "prompts": (
         "Edit the prompt templates the models get. The preview fills them with example "
         "values; the check lists unknown or malformed placeholders by line. Copy the set "
-        "to your own folder (**ctrl+t**) and point a run at it with `prompts_dir`."
+        "to your own folder (**Ctrl+T**) and point a run at it with `prompts_dir`."
     ),
     "hill": (
         "Round robin of a folder of warriors on a hill (94, tiny, ...). Click a column "
@@ -53,17 +59,22 @@ ABOUT = {
 }
 
 
-def _keys(screen_class: type[Screen]) -> list[str]:
+KeyDisplay = Callable[[Binding], str]
+
+
+def _keys(screen_class: type[Screen], key_display: KeyDisplay) -> list[str]:
     rows = []
     for item in screen_class.BINDINGS:
         if not isinstance(item, Binding) or not item.description:
             continue
-        keys = ", ".join(f"`{k.strip()}`" for k in item.key.split(","))
+        # one Binding per key of "plus,equals_sign", each spelt as the footer spells it
+        keys = ", ".join(f"`{key_display(b)}`" for b in Binding.make_bindings([item]))
         rows.append(f"| {keys} | {item.description} |")
     return rows
 
 
-def help_markdown() -> str:
+def help_markdown(key_display: KeyDisplay) -> str:
+    """The whole help page; ``key_display`` is the app's ``get_key_display``."""
     from tui.battle import BattleScreen
     from tui.editor import EditorScreen
     from tui.evolve import EvolveScreen
@@ -82,7 +93,7 @@ def help_markdown() -> str:
         if mode not in classes:
             continue
         parts.append(f"## {label} ({key.upper()})\n\n{ABOUT[mode]}\n")
-        rows = _keys(classes[mode])
+        rows = _keys(classes[mode], key_display)
         if mode == "battle":
             rows.append("| `z` | zoom the core map |")
             rows.append("| arrows | move the selected cell (map focused) |")
@@ -92,7 +103,11 @@ def help_markdown() -> str:
 
 
 class HelpScreen(Screen):
-    """Keys and a short guide to each screen."""
+    """Keys and a short guide to each screen.
+
+    The page sits in a focused scroll container, so the arrow keys, PgUp/PgDn, Home and
+    End scroll it (a Markdown widget alone takes no keys).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.switch_mode('battle')", "Back to battle"),
@@ -100,5 +115,9 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("help")
-        yield Markdown(help_markdown(), id="help-text")
+        with VerticalScroll(id="help-body"):
+            yield Markdown(help_markdown(self.app.get_key_display), id="help-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()

@@ -30,7 +30,7 @@ from arena import prompts as P
 from arena.io import write_atomic
 from arena.paths import data_dir
 from arena.settings import Settings
-from tui.widgets.dialogs import AskText
+from tui.widgets.dialogs import AskText, Confirm
 from tui.widgets.navbar import NavBar
 
 # arena.prompts' token rule: {{ and }} are escapes, {name} (no blanks/braces) a placeholder
@@ -179,12 +179,8 @@ class PromptsScreen(Screen):
 
     # ---- checking and preview
     def problems(self, name: str, text: str) -> list[str]:
-        found = P.placeholder_problems(text, name)
-        if not found:
-            fields = P.parse_template(name, text).fields
-            for needed in P.REQUIRED.get(name, ()):
-                if needed not in fields:
-                    found.append(f"{name}: never uses {{{needed}}}, which it needs")
+        """What the check lists: why a run would refuse it, and an empty template."""
+        found = P.template_problems(name, text)
         if not text.strip():
             found.append(f"{name}: the template is empty")
         return found
@@ -247,7 +243,28 @@ class PromptsScreen(Screen):
 
     # ---- files
     def action_save(self) -> None:
+        """Save the template; if a run would refuse it, ask first."""
         name = self.current
+        refused = P.template_problems(name, self.texts[name])
+        if not refused:
+            self._save(name)
+            return
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._save(name)
+
+        self.app.push_screen(
+            Confirm(
+                f"Save {name} with {len(refused)} problem(s)?",
+                "A run refuses to start with this template:\n"
+                + "\n".join(f"✗ {p}" for p in refused),
+                yes="Save anyway",
+            ),
+            answered,
+        )
+
+    def _save(self, name: str) -> None:
         path = self._path(name)
         try:
             write_atomic(path, self.texts[name])

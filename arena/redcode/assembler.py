@@ -35,6 +35,7 @@ from arena.redcode.model import (
     OPCODES,
     SPL,
     Diagnostic,
+    EquOrigin,
     Warrior,
     default_modifier,
 )
@@ -124,6 +125,7 @@ class _Line:
     text: str  # the text as the pass sees it
     number: int | None  # 1-based source line, None for predefined text
     source: str  # the source line (comment removed), for messages
+    spans: tuple[_Span, ...] = ()  # where EQU text was substituted into ``text``
 
 
 @dataclass(eq=False)
@@ -133,6 +135,16 @@ class _Ref:
     value: int = 0
     lines: list[_Line] = field(default_factory=list)
     visiting: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class _Span:
+    """Characters ``start:end`` of a rewritten line came from EQU ``name``."""
+
+    start: int
+    end: int
+    name: str
+    ref: _Ref
 
 
 @dataclass
@@ -190,13 +202,16 @@ class _LineAbort(Exception):
 
 
 class _Text:
-    """A bounded text buffer (pMARS's fixed-size line buffers)."""
+    """A bounded text buffer (pMARS's fixed-size line buffers), and where EQU text
+    went into it (``spans``), so a later error can name the EQU's definition too."""
 
-    __slots__ = ("length", "parts")
+    __slots__ = ("clears", "length", "parts", "spans")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.length = 0
+        self.spans: list[_Span] = []
+        self.clears = 0
 
     def add(self, piece: str) -> bool:
         if self.length + len(piece) >= MAX_TEXT_CHARS:
@@ -208,6 +223,8 @@ class _Text:
     def clear(self) -> None:
         self.parts.clear()
         self.length = 0
+        self.spans.clear()
+        self.clears += 1
 
     def value(self) -> str:
         return "".join(self.parts)
@@ -221,6 +238,8 @@ class _Statement:
     b_mode: int
     a_expr: str
     b_expr: str
+    a_equs: tuple[EquOrigin, ...] = ()  # EQUs whose text is in a_expr
+    b_equs: tuple[EquOrigin, ...] = ()
 
 
 class _Assembly:
@@ -257,7 +276,13 @@ class _Assembly:
     # -- messages ---------------------------------------------------------------
 
     def report(
-        self, severity: str, kind: str, text: str, line: _Line | None, token: str = ""
+        self,
+        severity: str,
+        kind: str,
+        text: str,
+        line: _Line | None,
+        token: str = "",
+        equs: tuple[EquOrigin, ...] = (),
     ) -> None:
         """Record a message as pMARS does: once per (line, kind), aborting after nine."""
         if severity == "error":
@@ -279,7 +304,14 @@ class _Assembly:
                 column = _column_of(line.source, token)
                 self.diagnostics.append(
                     Diagnostic(
-                        severity, text, self.file, line.number, column, line.source, HINTS.get(kind)
+                        severity,
+                        text,
+                        self.file,
+                        line.number,
+                        column,
+                        line.source,
+                        HINTS.get(kind),
+                        equs,
                     )
                 )
         if len(self.seen) >= MAX_DISTINCT_MESSAGES:
@@ -292,8 +324,10 @@ class _Assembly:
             )
             raise _GiveUp
 
-    def error(self, kind: str, text: str, token: str = "") -> None:
-        self.report("error", kind, text, self.reported_line, token)
+    def error(
+        self, kind: str, text: str, token: str = "", equs: tuple[EquOrigin, ...] = ()
+    ) -> None:
+        self.report("error", kind, text, self.reported_line, token, equs)
 
     def warning(self, kind: str, text: str, token: str = "") -> None:
         self.report("warning", kind, text, self.reported_line, token)
@@ -443,7 +477,7 @@ class _Assembly:
             self.pending_labels = []
 
     def emit(self, dest: _Text, line: _Line) -> None:
-        self.expanded.append(_Line(dest.value(), line.number, line.source))
+        self.expanded.append(_Line(dest.value(), line.number, line.source, tuple(dest.spans)))
 
     def step(self) -> None:
         self.steps += 1
@@ -535,7 +569,7 @@ class _Assembly:
                     if ref.visiting:
                         self.error("RECERR", f"Recursive reference of label '{token}'", token)
                         return _Ctx.ERROR
-                    return self.substitute(text, pos, dest, ctx, ref)
+                    return self.substitute(text, pos, dest, ctx, ref, token)
                 if ctx > _Ctx.LABELS:
                     if ref.kind == _RefKind.COUNTER:
                         value = f"{ref.value % 65536:02d}"
@@ -594,8 +628,9 @@ class _Assembly:
                 ok = False
         return token, pos
 
-    def substitute(self, text: str, pos: int, dest: _Text, ctx: _Ctx, ref: _Ref) -> _Ctx:
+    def substitute(self, text: str, pos: int, dest: _Text, ctx: _Ctx, ref: _Ref, name: str) -> _Ctx:
         """Replace an EQU name by its text (pMARS's equsub); multi-line EQUs emit lines."""
+        start, clears = dest.length, dest.clears
         self.depth += 1
         if self.depth > MAX_SUBSTITUTION_DEPTH:
             self.fatal("EQU substitutions are nested too deeply (or refer to each other)")
@@ -616,6 +651,8 @@ class _Assembly:
             self.cursor, self.reported_line = saved_cursor, saved_line
             ref.visiting = False
             self.depth -= 1
+        if ref.lines and ref.lines[0].number is not None:  # a user's EQU, not a constant
+            dest.spans.append(_Span(start if dest.clears == clears else 0, dest.length, name, ref))
         if blank_at(text, pos):
             dest.add(" ")
         return self.rewrite(text, pos, dest, ctx)
@@ -710,13 +747,13 @@ class _Assembly:
         if value == 0:
             self.error("CHKERR", "Assertion in this line fails")
 
-    def expression_error(self, status: Status) -> None:
+    def expression_error(self, status: Status, equs: tuple[EquOrigin, ...] = ()) -> None:
         if status == Status.DIVIDE_BY_ZERO:
-            self.error("DIVERR", "Division by zero")
+            self.error("DIVERR", "Division by zero", equs=equs)
         elif status == Status.TOO_DEEP:
-            self.error("EVLERR", "Bad expression (nested too deeply)")
+            self.error("EVLERR", "Bad expression (nested too deeply)", equs=equs)
         else:
-            self.error("EVLERR", "Bad expression")
+            self.error("EVLERR", "Bad expression", equs=equs)
 
     # -- encoding (pMARS's second pass) --------------------------------------------
 
@@ -743,7 +780,7 @@ class _Assembly:
         self.instruction_count = 0
         for line in self.expanded:
             self.reported_line = line
-            statement = self.parse_statement(line.text)
+            statement = self.parse_statement(line.text, line.spans)
             if statement is None or self.errors:
                 continue
             a_text = statement.a_expr or "0"
@@ -751,7 +788,7 @@ class _Assembly:
             if statement.opcode >= REAL_OPCODE_COUNT:
                 status, value = self.evaluator.evaluate(b_text)
                 if status < Status.OK:
-                    self.expression_error(status)
+                    self.expression_error(status, statement.b_equs)
                     continue
                 if status == Status.OVERFLOW:
                     self.warning("OFLERR", "Arithmetic overflow detected")
@@ -767,11 +804,11 @@ class _Assembly:
                 continue
             a_status, a_value = self.evaluator.evaluate(a_text)
             if a_status < Status.OK:
-                self.expression_error(a_status)
+                self.expression_error(a_status, statement.a_equs)
                 continue
             b_status, b_value = self.evaluator.evaluate(b_text)
             if b_status < Status.OK:
-                self.expression_error(b_status)
+                self.expression_error(b_status, statement.b_equs)
                 continue
             if Status.OVERFLOW in (a_status, b_status):
                 self.warning("OFLERR", "Arithmetic overflow detected")
@@ -792,9 +829,30 @@ class _Assembly:
             self.warning("OFSERR", "Execution starts from outside of the program")
         return code
 
-    def parse_statement(self, text: str) -> _Statement | None:
-        """Parse a rewritten line into its parts (pMARS's automaton)."""
+    def parse_statement(self, text: str, spans: tuple[_Span, ...] = ()) -> _Statement | None:
+        """Parse a rewritten line into its parts (pMARS's automaton).
+
+        ``spans`` say which characters of ``text`` came from EQUs; an error, or an
+        operand's expression, names the EQUs its tokens came from.
+        """
         frames: list[list] = [[text, 0, None]]
+        at = 0  # where in ``text`` the last token read from it starts
+        a_equs: dict[EquOrigin, None] = {}  # ordered sets
+        b_equs: dict[EquOrigin, None] = {}
+
+        def origins() -> dict[EquOrigin, None]:
+            """The EQUs the current token came from: substituted in the expansion pass
+            (spans), or now (a TEXT reference defined further down)."""
+            found: dict[EquOrigin, None] = {}
+            for span in spans:
+                if span.start <= at < span.end:
+                    found[_origin(span.name, span.ref)] = None
+            for frame in frames[1:]:
+                ref = frame[2]
+                if ref.kind == _RefKind.TEXT and ref.lines and ref.lines[0].number is not None:
+                    found[_origin(frame[3], ref)] = None
+            return found
+
         state = _State.OPCODE
         opcode = -1
         modifier: int | None = None
@@ -805,10 +863,11 @@ class _Assembly:
         held: tuple[Kind, str] | None = None
 
         def fail(kind: str, message: str, token: str = "") -> None:
+            equs = tuple(origins())
             for frame in frames:
                 if frame[2] is not None:
                     frame[2].visiting = False
-            self.error(kind, message, token)
+            self.error(kind, message, token, equs)
 
         def add(buffer: _Text, piece: str) -> bool:
             if buffer.add(piece):
@@ -824,6 +883,8 @@ class _Assembly:
                 while True:
                     frame = frames[-1]
                     kind, token, frame[1] = next_token(frame[0], frame[1])
+                    if len(frames) == 1:
+                        at = frame[1] - len(token)
                     if kind != Kind.NONE or len(frames) == 1:
                         break
                     frames.pop()
@@ -859,7 +920,7 @@ class _Assembly:
                     else:
                         inner = str(ref.value - self.instruction_count)
                     ref.visiting = True
-                    frames.append([inner, 0, ref])
+                    frames.append([inner, 0, ref, token])
                     continue
                 if len(token) > 1:
                     fail("SNFERR", f"Undefined label or symbol: '{token}'", token)
@@ -870,8 +931,10 @@ class _Assembly:
                 elif state == _State.B_OPERAND:
                     state, held = _State.B_EXPRESSION, (kind, token)
                 else:
-                    if not add(a_expr if state == _State.A_EXPRESSION else b_expr, token):
+                    target = a_expr if state == _State.A_EXPRESSION else b_expr
+                    if not add(target, token):
                         return None
+                    (a_equs if target is a_expr else b_equs).update(origins())
                     complete = True
                 continue
 
@@ -926,6 +989,7 @@ class _Assembly:
                 return None
             if not add(target, piece):
                 return None
+            (a_equs if target is a_expr else b_equs).update(origins())
             complete = True
 
         if state in (
@@ -937,7 +1001,9 @@ class _Assembly:
             complete = False
         a_text, b_text = a_expr.value(), b_expr.value()
         if opcode >= REAL_OPCODE_COUNT:
-            return _Statement(opcode, 0, a_mode, b_mode, a_text, b_text)
+            return _Statement(
+                opcode, 0, a_mode, b_mode, a_text, b_text, tuple(a_equs), tuple(b_equs)
+            )
         if not complete:
             self.error("SYNERR", "Syntax error")
             return None
@@ -945,6 +1011,7 @@ class _Assembly:
             if opcode == DAT:
                 b_mode, b_text = a_mode, a_text
                 a_mode, a_text = IMMEDIATE, "0"
+                a_equs, b_equs = {}, a_equs
             elif opcode in (SPL, JMP, NOP):
                 b_mode, b_text = DIRECT, "0"
             else:
@@ -952,7 +1019,9 @@ class _Assembly:
                 return None
         if modifier is None:
             modifier = default_modifier(opcode, a_mode, b_mode)
-        return _Statement(opcode, modifier, a_mode, b_mode, a_text, b_text)
+        return _Statement(
+            opcode, modifier, a_mode, b_mode, a_text, b_text, tuple(a_equs), tuple(b_equs)
+        )
 
     # -- the whole run -----------------------------------------------------------
 
@@ -994,6 +1063,11 @@ class _Assembly:
                 warnings=tuple(self.diagnostics),
             )
         return AssemblyResult(warrior, tuple(self.diagnostics), tuple(self.messages), self.file)
+
+
+def _origin(name: str, ref: _Ref) -> EquOrigin:
+    first = ref.lines[0]
+    return EquOrigin(name, first.number or 0, first.source)
 
 
 def _physical_lines(text: str, on_split: Callable[[int], None]) -> Iterator[str]:

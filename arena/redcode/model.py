@@ -55,6 +55,15 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
+class EquOrigin:
+    """An EQU whose text an error lies in: the name used and the line defining it."""
+
+    name: str
+    line: int  # 1-based line of the EQU definition
+    source: str  # that line, verbatim
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One assembler message, pointing at the user's own text."""
 
@@ -65,6 +74,28 @@ class Diagnostic:
     column: int | None = None  # 1-based column, when known
     source: str | None = None  # the offending source line, verbatim
     hint: str | None = None  # what to do about it, in plain words
+    # EQUs substituted into the offending text: the fault may be in their definition
+    # (``step equ 5+`` is only reported where ``step`` is used, as pMARS does)
+    equs: tuple[EquOrigin, ...] = ()
+
+    def at_definitions(self) -> tuple[Diagnostic, ...]:
+        """The same message at the line of each EQU it involves (for editors)."""
+        out = []
+        for equ in self.equs:
+            where = f" at line {self.line}" if self.line is not None else ""
+            index = equ.source.find(equ.name)
+            out.append(
+                Diagnostic(
+                    self.severity,
+                    f"{self.message} (where EQU '{equ.name}' is used{where})",
+                    self.file,
+                    equ.line,
+                    index + 1 if index >= 0 else 1,
+                    equ.source,
+                    self.hint,
+                )
+            )
+        return tuple(out)
 
     def location(self) -> str:
         parts = [self.file or "<input>"]

@@ -15,7 +15,11 @@ SCREENS = (
 
 
 class NavBar(Static):
-    """``arena │ Battle F2 │ Editor F3 │ ...``; click a name to go there."""
+    """``arena │ F2 Battle │ F3 Editor │ ...``; click an entry to go there.
+
+    Each key stands in front of the screen it opens and the entries are split by bars,
+    so no key can be read as belonging to its neighbour.
+    """
 
     DEFAULT_CSS = """
     NavBar {
@@ -33,7 +37,7 @@ class NavBar(Static):
         parts = ["[b $accent] arena [/]"]
         for mode, label, key in SCREENS:
             if mode == self.current:
-                parts.append(f"[reverse b] {label} [/][dim]{key.upper()}[/]")
+                parts.append(f"[reverse b] {key.upper()} {label} [/]")
             else:
-                parts.append(f"[@click=app.switch_mode('{mode}')] {label} [/][dim]{key.upper()}[/]")
-        return " ".join(parts)
+                parts.append(f"[@click=app.switch_mode('{mode}')] [b]{key.upper()}[/b] {label} [/]")
+        return "│".join(parts)
