@@ -7,10 +7,14 @@ import json
 from pathlib import Path
 
 from arena.backends.base import Completion
+from arena.bench import evaluate
+from arena.evolve.best import choose_best
 from arena.evolve.evaluator import LocalEvaluator
 from arena.evolve.events import CandidateEvent, RoundEvent, comparable
 from arena.evolve.redqueen import Opponent, RedQueen
 from arena.evolve.store import RunStore
+from arena.redcode import assemble
+from arena.settings import DEFAULT_SETTINGS
 from tests.evolve_helpers import StubModel, prompts
 from tests.test_evolve_loop import IMP, small
 
@@ -36,7 +40,9 @@ def test_best_is_an_evolved_champion_judged_against_the_runs_own_warriors(tmp_pa
     assert best.candidate_id == champions[best.round].champion_id
     text = (tmp_path / "best.red").read_text()
     assert text.startswith("; best warrior of the run") and best.code.strip() in text
-    assert "opponents and champions" in best.judged_against
+    assert "opponents and" in best.judged_against and "each group weighing half" in (
+        best.judged_against
+    )
     # the lineage follows parent links back to a fresh warrior or a seed
     by_id = {e.id: e for e in red_queen.store.events() if isinstance(e, CandidateEvent)}
     assert best.lineage[0]["id"] == best.candidate_id
@@ -96,3 +102,33 @@ def test_confirmed_champions_are_replayed_best_elites(tmp_path: Path) -> None:
     assert [(o.champion_id, o.confirmed_fitness) for o in again.rounds] == [
         (o.champion_id, o.confirmed_fitness) for o in outcome.rounds
     ]
+
+
+WARRIORS = Path(__file__).parent.parent / "warriors"
+
+
+def test_the_opponents_and_the_champions_weigh_the_same() -> None:
+    """Many champions must not outvote the run's opponents: best is judged by the mean
+    of its KotH against each group (in a 200-round run the pooled score picked a narrow
+    specialist against the run's own lineage)."""
+    settings = DEFAULT_SETTINGS
+
+    def variant(name: str, k: int) -> str:  # an evolved-looking copy: one more line
+        body, end = (WARRIORS / name).read_text().rsplit("end", 1)
+        return f"{body}        dat     #0, #{k}\nend{end}"
+
+    codes = [variant("harpoon.red", 1), variant("harpoon.red", 2), variant("dwarf.red", 1),
+             variant("paper.red", 1)]  # fmt: skip
+    opponents = [(WARRIORS / n).read_text() for n in ("imp.red", "pebble.red", "scythe.red")]
+    rounds = [RoundEvent(round=i, champion_id=100 + i, code=c) for i, c in enumerate(codes)]
+    best = choose_best(rounds, [], opponents, [], settings, placements=6, seed=3)
+    mine = [assemble(c, settings).warrior for c in codes]
+    theirs = [assemble(c, settings).warrior for c in opponents]
+    against_opponents = evaluate(mine, theirs, settings, placements=6, seed=3)
+    against_champions = evaluate(mine, mine, settings, placements=6, seed=3)
+    scores = [
+        (o.score + c.score) / 2 for o, c in zip(against_opponents, against_champions, strict=True)
+    ]
+    assert best is not None and best.score == max(scores)
+    assert best.code == codes[scores.index(max(scores))]
+    assert "3 opponents and 4 champions, each group weighing half" in best.judged_against

@@ -4,8 +4,14 @@ Only the run's own measurements count, never a set it was not given:
 
 * with a held-out set (``eval_against``) the champions are ranked by their KotH score
   against it (measured after each round);
-* without one, every champion plays 1-on-1 against the run's initial opponents and all
-  the other champions (``eval_placements`` placements a pair), and the best KotH wins.
+* without one, every champion plays 1-on-1 (``eval_placements`` placements a pair)
+  against the run's initial opponents and against all the evolved champions, and its
+  score is the mean of its KotH against each group: the two groups weigh the same
+  whatever their sizes. Pooled, the champions would outvote the opponents (200 rounds
+  give up to 200 champions, mostly of one lineage), and the warrior that beats that
+  lineage, a narrow specialist, would win: in a 200-round strong-preset run the pooled
+  rule picked a champion scoring 54 against the strong benchmark where the run's
+  champions scored 127-150. With no initial opponent the champions alone judge.
 
 Only evolved warriors are candidates: a champion whose load image is an initial
 opponent's (a warm-start seed that won its round unchanged) is never the result. Ties
@@ -119,27 +125,30 @@ def choose_best(
     if not champions:
         return None
     by_id = {c.id: c for c in candidates}
+    mine = [w for _, w in champions]
     if held_out:
         against = [w for w in (_warrior(c, settings) for c in held_out) if w is not None]
+        groups = [against]
         described = f"the held-out set ({len(against)} warriors, {placements} placements a pair)"
     else:
-        against = [*opponent_warriors, *(w for _, w in champions)]
+        groups = [g for g in (opponent_warriors, mine) if g]
         described = (
-            f"the run's opponents and champions ({len(against)} warriors, "
-            f"{placements} placements a pair)"
+            f"the run's {len(opponent_warriors)} opponents and {len(mine)} champions, each "
+            f"group weighing half ({placements} placements a pair)"
+            if opponent_warriors
+            else f"the run's {len(mine)} champions ({placements} placements a pair)"
         )
-    results = evaluate(
-        [w for _, w in champions], against, settings, placements=placements, seed=seed
-    )
-    best_index = max(range(len(champions)), key=lambda i: (results[i].score, -i))
+    scored = [evaluate(mine, group, settings, placements=placements, seed=seed) for group in groups]
+    scores = [sum(r[i].score for r in scored) / len(scored) for i in range(len(mine))]
+    generality = [sum(r[i].generality for r in scored) / len(scored) for i in range(len(mine))]
+    best_index = max(range(len(champions)), key=lambda i: (scores[i], -i))
     event, _ = champions[best_index]
-    result = results[best_index]
     return Best(
         round=event.round,
         candidate_id=int(event.champion_id),
         code=event.code or "",
-        score=result.score,
-        generality=result.generality,
+        score=scores[best_index],
+        generality=generality[best_index],
         judged_against=described,
         lineage=lineage(int(event.champion_id), by_id),
     )
