@@ -32,6 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from arena.analysis.stats import linear_trend  # noqa: E402
 from arena.bench import evaluate  # noqa: E402
 from arena.paths import shared_dir  # noqa: E402
 from arena.redcode.files import load_warrior_file  # noqa: E402
@@ -56,16 +57,45 @@ def benchmark_set(half: str) -> list[Path]:
     return files
 
 
-def trend(points: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """(slope, low, high): least-squares slope and its 95% confidence interval."""
-    from scipy import stats
+def trend(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """(slope, low, high, p): least-squares slope, its 95% interval and p-value."""
+    fit = linear_trend([x for x, _ in points], [y for _, y in points])
+    if fit is None:
+        return math.nan, math.nan, math.nan, math.nan
+    return fit.slope, fit.low, fit.high, fit.p_value
 
-    if len(points) < 3 or len({x for x, _ in points}) < 2:
-        return math.nan, math.nan, math.nan
-    xs, ys = zip(*points, strict=True)
-    fit = stats.linregress(xs, ys)
-    t = stats.t.ppf(0.975, len(points) - 2)
-    return fit.slope, fit.slope - t * fit.stderr, fit.slope + t * fit.stderr
+
+def summarize(seeds: dict, buckets: int) -> None:
+    """The across-seed view: each seed's best.red, and the champions by spans of rounds."""
+    print("\nbest.red of each seed (the run's own pick):")
+    picks = []
+    for seed, data in seeds.items():
+        for row in data["warriors"]:
+            if row["warrior"] == "best":
+                picks.append(row["koth"])
+                print(f"  seed {seed}: KotH {row['koth']:.1f}, generality {row['generality']:.2f}")
+    if picks:
+        print(f"  mean {sum(picks) / len(picks):.1f}, lowest {min(picks):.1f}")
+    by_round: dict[int, list[dict]] = {}
+    for data in seeds.values():
+        for row in data["warriors"]:
+            if row["warrior"].startswith("round_"):
+                by_round.setdefault(int(row["warrior"].removeprefix("round_")), []).append(row)
+    if not by_round:
+        return
+    last = max(by_round) + 1
+    size = max(1, math.ceil(last / buckets))
+    print(f"\nchampions by rounds, all seeds: {'rounds':>9} {'n':>4} {'koth':>6} "
+          f"{'min':>6} {'max':>6} {'generality':>10}")  # fmt: skip
+    for start in range(0, last, size):
+        rows = [r for i in range(start, min(last, start + size)) for r in by_round.get(i, [])]
+        if not rows:
+            continue
+        koth = [r["koth"] for r in rows]
+        generality = sum(r["generality"] for r in rows) / len(rows)
+        span = f"{start}-{min(last, start + size) - 1}"
+        print(f"{'':31}{span:>9} {len(rows):>4} {sum(koth) / len(koth):6.1f} "
+              f"{min(koth):6.1f} {max(koth):6.1f} {generality:10.2f}")  # fmt: skip
 
 
 def main() -> None:
@@ -81,6 +111,8 @@ def main() -> None:
     parser.add_argument("--half", choices=["report", "tune", "all"], default="report")
     parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"),
                         help="run dirs go here as seedN; an existing one is resumed")  # fmt: skip
+    parser.add_argument("--buckets", type=int, default=10,
+                        help="spans of rounds in the across-seed table")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write every number here")
     parser.add_argument("--score-runs", type=Path, nargs="+", default=None,
                         help="score these existing run dirs instead of evolving new ones")  # fmt: skip
@@ -132,15 +164,26 @@ def main() -> None:
             if best_overall is None or result.score > best_overall[0]:
                 best_overall = (result.score, result.generality, seed, name, str(path))
         report["seeds"][seed] = {"run": str(run), "minutes": minutes, "warriors": rows}
-    slope, low, high = trend(points)
-    print(f"\nKotH trend over rounds, all seeds: {slope:+.2f} per round "
-          f"(95% CI {low:+.2f} .. {high:+.2f})")  # fmt: skip
+    summarize(report["seeds"], args.buckets)
+    slope, low, high, p_value = trend(points)
+    print(f"\nKotH trend over rounds, all seeds: {slope:+.3f} per round "
+          f"(95% CI {low:+.3f} .. {high:+.3f}, p = {p_value:.3g})")  # fmt: skip
+    generality_points = [
+        (float(r["warrior"].removeprefix("round_")), r["generality"])
+        for seed in report["seeds"].values()
+        for r in seed["warriors"]
+        if r["warrior"].startswith("round_")
+    ]
+    g_slope, g_low, g_high, g_p = trend(generality_points)
+    print(f"generality trend over rounds, all seeds: {g_slope:+.5f} per round "
+          f"(95% CI {g_low:+.5f} .. {g_high:+.5f}, p = {g_p:.3g})")  # fmt: skip
+    report["generality_trend"] = {"slope": g_slope, "low": g_low, "high": g_high, "p": g_p}
     if best_overall:
         score, generality, seed, name, path = best_overall
         print(
             f"best: {name} of seed {seed}: KotH {score:.1f}, generality {generality:.2f} ({path})"
         )
-    report["trend"] = {"slope": slope, "low": low, "high": high}
+    report["trend"] = {"slope": slope, "low": low, "high": high, "p": p_value}
     report["best"] = best_overall
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
