@@ -110,7 +110,8 @@ def main() -> None:
     parser.add_argument("--placements", type=int, default=100)
     parser.add_argument("--half", choices=["report", "tune", "all"], default="report")
     parser.add_argument("--runs", type=Path, default=Path("/tmp/arena-quality"),
-                        help="run dirs go here as seedN; an existing one is resumed")  # fmt: skip
+                        help="run dirs go here as seedN; an existing one is resumed (its "
+                             "best.red judged again); battle results are cached in cache/")  # fmt: skip
     parser.add_argument("--buckets", type=int, default=10,
                         help="spans of rounds in the across-seed table")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write every number here")
@@ -151,7 +152,8 @@ def main() -> None:
         champions = sorted((run / "champions").glob("round_*.red"))
         files = [*champions, *([run / "best.red"] if (run / "best.red").exists() else [])]
         warriors = [load_warrior_file(f, settings, admit=False).warrior for f in files]
-        results = evaluate(warriors, against, settings, placements=args.placements, seed=7)
+        results = evaluate(warriors, against, settings, placements=args.placements, seed=7,
+                           cache_dir=args.runs / "cache")  # fmt: skip
         rows = []
         print(f"\nseed {seed}: {len(champions)} rounds in {minutes:.1f} min ({run})")
         print(f"{'round':>5} {'koth':>7} {'generality':>10}")
