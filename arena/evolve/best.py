@@ -98,6 +98,10 @@ def _warrior(code: str, settings: Settings) -> Warrior | None:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def choose_best(
     rounds: list[RoundEvent],
     candidates: list[CandidateEvent],
@@ -133,10 +137,11 @@ def choose_best(
     else:
         groups = [g for g in (opponent_warriors, mine) if g]
         described = (
-            f"the run's {len(opponent_warriors)} opponents and {len(mine)} champions, each "
-            f"group weighing half ({placements} placements a pair)"
+            f"the run's {_count(len(opponent_warriors), 'opponent')} and "
+            f"{_count(len(mine), 'champion')}, each group weighing half "
+            f"({placements} placements a pair)"
             if opponent_warriors
-            else f"the run's {len(mine)} champions ({placements} placements a pair)"
+            else f"the run's {_count(len(mine), 'champion')} ({placements} placements a pair)"
         )
     scored = [evaluate(mine, group, settings, placements=placements, seed=seed) for group in groups]
     scores = [sum(r[i].score for r in scored) / len(scored) for i in range(len(mine))]
