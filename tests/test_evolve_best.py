@@ -40,9 +40,8 @@ def test_best_is_an_evolved_champion_judged_against_the_runs_own_warriors(tmp_pa
     assert best.candidate_id == champions[best.round].champion_id
     text = (tmp_path / "best.red").read_text()
     assert text.startswith("; best warrior of the run") and best.code.strip() in text
-    assert "opponents and" in best.judged_against and "each group weighing half" in (
-        best.judged_against
-    )
+    assert "1 opponent and" in best.judged_against
+    assert "each group weighing half" in best.judged_against
     # the lineage follows parent links back to a fresh warrior or a seed
     by_id = {e.id: e for e in red_queen.store.events() if isinstance(e, CandidateEvent)}
     assert best.lineage[0]["id"] == best.candidate_id
