@@ -173,6 +173,18 @@ class RunConfig:
         return tomli_w.dumps(data)
 
 
+def planned_candidates(config: RunConfig, opponents: int) -> int:
+    """Candidates the run makes if no round stops early (arithmetic: no per-round list)."""
+    rounds, k = config.rounds, config.history
+    total = rounds * (config.n_init + config.iterations)
+    if config.warm_start:
+        # round r is seeded with the opponents and min(r, K) champions
+        full = max(0, rounds - k)
+        ramp = min(rounds, k)
+        total += rounds * opponents + ramp * (ramp - 1) // 2 + full * k
+    return total
+
+
 # Named run configurations (``--preset``); the paper's published command: 20 rounds x
 # 250 iterations, K=20, 20 placements, warm-ups.
 RUN_PRESETS: dict[str, dict[str, Any]] = {

@@ -134,8 +134,9 @@ class LocalEvaluator:
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported
 
 
-class DaskEvaluator:
-    """Runs jobs on a Dask cluster: a scheduler address, or a local cluster of processes."""
+class DaskCluster:
+    """A client of a Dask cluster: a scheduler address, or ``local`` for a cluster of
+    ``workers`` processes on this machine (one thread each), closed with the client."""
 
     def __init__(self, address: str = "local", workers: int = 2) -> None:
         from distributed import Client, LocalCluster
@@ -145,18 +146,29 @@ class DaskEvaluator:
             self._cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             )
-            self._client = Client(self._cluster)
+            self.client = Client(self._cluster)
         else:
-            self._client = Client(address, timeout=CONNECT_TIMEOUT)
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class DaskEvaluator:
+    """Runs jobs on a Dask cluster: a scheduler address, or a local cluster of processes."""
+
+    def __init__(self, address: str = "local", workers: int = 2) -> None:
+        self._dask = DaskCluster(address, workers)
+        self._client = self._dask.client
 
     async def evaluate(self, job: EvalJob) -> EvalResult:
         future = self._client.submit(evaluate_job, job, pure=False)
         return await asyncio.get_running_loop().run_in_executor(None, future.result)
 
     def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        self._dask.close()
 
 
 def result_to_json(result: EvalResult) -> dict:
