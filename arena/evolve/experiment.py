@@ -561,8 +561,6 @@ class Experiment:
         them to stop and waits for them; a second one stops waiting (what the runs
         recorded is kept either way).
         """
-        self.stop_file.unlink(missing_ok=True)
-        self.write_plan()
         cores = os.cpu_count() or 1
         pending = self.pending()
         jobs = max(1, min(jobs or cores, len(pending) or 1))
@@ -590,7 +588,9 @@ class Experiment:
             )
             submit = lambda task: pool.submit(play_run, task)  # noqa: E731
         futures: dict[Any, RunTask] = {}
-        try:
+        try:  # the cluster answered: now the plan is written and the runs start
+            self.stop_file.unlink(missing_ok=True)
+            self.write_plan()
             futures.update((submit(task), task) for task in tasks)
             progress.running = len(futures)
             patience = 1  # Ctrl-Cs before we stop waiting for the runs
