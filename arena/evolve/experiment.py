@@ -275,7 +275,9 @@ def reconcile(
         if not differ and stored.planned != wanted.planned:
             differ.append("the warriors drawn for the runs (the --opponents-from set changed)")
         config = wanted.config
-        keys: Iterable[str] = [f.name for f in fields(RunConfig)]
+        # selection_lag follows concurrency unless set: another --concurrency keeps the
+        # recorded lag, as a resumed run does
+        keys: Iterable[str] = [f.name for f in fields(RunConfig) if f.name != "selection_lag"]
     else:
         explicit = set(explicit)
         differ = []
