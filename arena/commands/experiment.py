@@ -18,16 +18,19 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from arena.commands.evolve import run_flags, run_options
 from arena.errors import INTERRUPTED, ArenaError, UsageError
-from arena.evolve.config import resolve
+from arena.evolve.config import RunConfig, resolve
+
+if TYPE_CHECKING:
+    from arena.evolve.experiment import Plan, Progress, RunRow
 
 
-def _table(rows: list) -> str:
+def _table(rows: list[RunRow]) -> str:
     """run, seed, opponents, rounds, status and best.red's KotH, one line a run."""
     lines = [f"{'run':<16}  {'seed':>6}  {'opponents':<28}  {'rounds':>7}  {'status':<11}  "
              f"{'best KotH':>9}"]  # fmt: skip
@@ -112,7 +115,7 @@ def experiment(
                 "--resume continues the recorded plan: leave out --runs, --opponents-from "
                 "and --per-run (or give the experiment's whole command again)"
             )
-        wanted: Any = config
+        wanted: Plan | RunConfig = config
     else:
         if runs is None:
             raise UsageError(
@@ -140,14 +143,18 @@ def experiment(
     ) as bar:
         shown = {"candidates": 0}
 
-        def on_progress(progress: Any) -> None:
+        def on_progress(progress: Progress) -> None:
             bar.length = max(progress.planned, progress.candidates, 1)
             best = (
                 "" if progress.best is None else f" best {progress.best:.3f} ({progress.best_run})"
             )
             text = f"runs {progress.runs_done}/{progress.runs}{best}"
-            bar.update(progress.candidates - shown["candidates"], text)
-            shown["candidates"] = progress.candidates
+            bar.current_item = text
+            if progress.candidates > shown["candidates"]:
+                bar.update(progress.candidates - shown["candidates"])
+                shown["candidates"] = progress.candidates
+            else:  # runs done or best changed, no new candidate: show it anyway
+                bar.render_progress()
 
         outcome = exp.play(jobs=jobs, dask=dask or "", on_progress=on_progress)
     for notice in outcome.notices:
