@@ -9,7 +9,11 @@ keeps talking to the model.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -134,6 +138,21 @@ class LocalEvaluator:
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported
 
 
+@contextlib.contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Processes started inside ignore Ctrl-C (they inherit it): the terminal's SIGINT
+    reaches the whole process group, and the command, not a worker dying with a
+    traceback, decides how work stops."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class DaskCluster:
     """A client of a Dask cluster: a scheduler address, or ``local`` for a cluster of
     ``workers`` processes on this machine (one thread each), closed with the client."""
@@ -143,9 +162,10 @@ class DaskCluster:
 
         self._cluster = None
         if address in ("", "local"):
-            self._cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            with interrupts_ignored():
+                self._cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             self.client = Client(self._cluster)
         else:
             self.client = Client(address, timeout=CONNECT_TIMEOUT)

@@ -62,6 +62,7 @@ from arena.evolve.config import (
     read_toml,
 )
 from arena.evolve.driver import run_to_end
+from arena.evolve.evaluator import DaskCluster, interrupts_ignored
 from arena.evolve.events import CandidateEvent
 from arena.evolve.redqueen import derive_seed
 from arena.evolve.session import RESUMABLE_CHANGES, dry_run, load_warriors, open_run
@@ -356,7 +357,8 @@ def play_run(task: RunTask) -> RunResult:
 
 
 def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops the runs cleanly."""
+    """Worker processes leave Ctrl-C to the parent, which stops the runs cleanly (also
+    one a pool starts later, outside ``interrupts_ignored``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -593,7 +595,8 @@ class Experiment:
         try:  # the cluster answered: now the plan is written and the runs start
             self.stop_file.unlink(missing_ok=True)
             self.write_plan()
-            futures.update((submit(task), task) for task in tasks)
+            with interrupts_ignored():  # worker processes start ignoring Ctrl-C
+                futures.update((submit(task), task) for task in tasks)
             progress.running = len(futures)
             patience = 1  # Ctrl-Cs before we stop waiting for the runs
             while futures:
@@ -656,8 +659,6 @@ def _result(future: Any, task: RunTask) -> RunResult:
 
 
 def _connect(address: str, workers: int) -> Any:
-    from arena.evolve.evaluator import DaskCluster
-
     try:
         return DaskCluster(address, workers)
     except Exception as exc:
