@@ -1,7 +1,8 @@
 """The run driver: start, follow, stop and resume a run, for the CLI and the TUI alike.
 
-* ``run_to_end(run)`` plays an opened run (``arena.evolve.session.open_run``) in this
-  process until it finishes or is stopped; ``arena evolve`` uses it.
+* ``run_to_end(run, stop_when)`` plays an opened run (``arena.evolve.session.open_run``)
+  in this process until it finishes or is stopped (by ``stop_when``, asked a few times
+  a second); ``arena evolve`` and each run of ``arena experiment`` use it.
 * ``ChildRun`` plays one in a child process steered by lines of text; the TUI uses it so
   the evolution's Python work never competes with the UI thread for the interpreter
   lock. The child opens the run exactly as ``arena evolve`` does (``--resume`` too) and
