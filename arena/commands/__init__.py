@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "hill": "arena.commands.hill:hill",
     "bench": "arena.commands.bench:bench",
     "evolve": "arena.commands.evolve:evolve",
+    "experiment": "arena.commands.experiment:experiment",
     "optimize": "arena.commands.optimize:optimize",
     "analyze": "arena.commands.analyze:analyze_command",
 }

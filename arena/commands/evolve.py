@@ -14,16 +14,25 @@ neither calls a model nor creates a run dir.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from arena.commands.flags import hill_option, settings_options
 from arena.errors import INTERRUPTED, RunFailure, UsageError
-from arena.evolve.config import RUN_PRESETS, RunConfig, parse_duration, resolve
+from arena.evolve.config import (
+    RUN_PRESETS,
+    RunConfig,
+    parse_duration,
+    planned_candidates,
+    resolve,
+)
 from arena.evolve.events import CandidateEvent, Event, RoundEvent
 from arena.evolve.view import RunView
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _summary_table(rounds: list[RoundEvent]) -> str:
@@ -39,18 +48,6 @@ def _summary_table(rounds: list[RoundEvent]) -> str:
             f"{generality:>10}  {koth:>6}"
         )
     return "\n".join(lines)
-
-
-def planned_candidates(config: RunConfig, opponents: int) -> int:
-    """Candidates the run makes if no round stops early (arithmetic: no per-round list)."""
-    rounds, k = config.rounds, config.history
-    total = rounds * (config.n_init + config.iterations)
-    if config.warm_start:
-        # round r is seeded with the opponents and min(r, K) champions
-        full = max(0, rounds - k)
-        ramp = min(rounds, k)
-        total += rounds * opponents + ramp * (ramp - 1) // 2 + full * k
-    return total
 
 
 def parse_backend_options(items: tuple[str, ...]) -> dict[str, Any]:
@@ -91,61 +88,126 @@ def _dry_run(config: RunConfig, run_dir: Path | None, resume: bool, explicit: se
         click.echo(line)
 
 
+# Every option that sets a key of the run's settings; ``arena experiment`` passes the
+# same ones to each of its runs. Applied bottom-up, so listed in help order.
+_RUN_OPTIONS = [
+    click.option("--rounds", type=click.IntRange(1), help="rounds (one champion each)"),
+    click.option("--iterations", type=click.IntRange(0), help="iterations per round"),
+    click.option(
+        "--history", "history", type=click.IntRange(0), help="K: past champions as opponents"
+    ),
+    click.option("--placements", type=click.IntRange(1), help="placements per fitness evaluation"),
+    click.option("--seed", type=int, help="seed of the run"),
+    click.option("--backend", help="model backend: offline (default), openai, anthropic, ..."),
+    click.option("--model", help="model name for the backend"),
+    click.option("--base-url", "base_url", help="OpenAI-compatible server URL (Ollama, vLLM, ...)"),
+    click.option(
+        "--api-key-env", "api_key_env", help="environment variable that holds the API key"
+    ),
+    click.option("--temperature", type=float, help="sampling temperature (backend option)"),
+    click.option("--max-tokens", "max_tokens", type=click.IntRange(1), help="reply length limit"),
+    click.option(
+        "--backend-option",
+        "backend_option",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="any option the backend declares (repeatable)",
+    ),
+    click.option("--opponents", multiple=True, help="initial opponents: files or directories"),
+    click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option(
+        "--preset",
+        type=click.Choice(sorted(RUN_PRESETS)),
+        help="named settings (paper: the paper's command; independent, single-cell, "
+        "no-history: its baselines)",
+    ),
+    click.option(
+        "--eval-against", "eval_against", help="held-out warriors: generality after each round"
+    ),
+    click.option(
+        "--fitness",
+        type=click.Choice(["melee", "koth"]),
+        help="melee share (paper) or 1-on-1 KotH",
+    ),
+    click.option("--concurrency", type=click.IntRange(1, 1024), help="candidates in flight"),
+    click.option(
+        "--time-limit",
+        "time_limit_text",
+        metavar="DURATION",
+        help="end the run cleanly after this much run time (90s, 30m, 1h; resumable)",
+    ),
+    click.option(
+        "--max-cost",
+        "max_cost",
+        type=float,
+        metavar="USD",
+        help="no new model call once the run has spent this much (resumable; 0 = none)",
+    ),
+    click.option(
+        "--max-total-tokens",
+        "max_total_tokens",
+        type=int,
+        metavar="N",
+        help="no new model call once the run has used this many tokens (0 = none)",
+    ),
+    click.option(
+        "--feedback/--no-feedback", default=None, help="battle results in mutation prompts"
+    ),
+    click.option(
+        "--early-stop", "early_stop", type=float, help="end a round at this fitness (0 = off)"
+    ),
+    click.option("--prompts-dir", "prompts_dir", help="your copy of the prompt templates"),
+    click.option(
+        "--extra-model",
+        "extra_models",
+        multiple=True,
+        help="another BACKEND:MODEL that takes turns with the main one (repeatable)",
+    ),
+    hill_option,
+    settings_options(without=("rounds",)),
+]
+
+
+def run_options(function: F) -> F:
+    """Add every run-settings option (``--rounds`` ... ``--hill``, ``-s`` ...) to a command;
+    ``run_flags`` turns what they give into the flags layer of ``resolve``."""
+    for option in reversed(_RUN_OPTIONS):
+        function = option(function)
+    return function
+
+
+def run_flags(
+    flags: dict[str, Any],
+    *,
+    temperature: float | None,
+    max_tokens: int | None,
+    backend_option: tuple[str, ...],
+    time_limit_text: str | None,
+    backend_options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The flags layer of ``arena.evolve.config.resolve`` from ``run_options``' values
+    (None: not given); ``backend_options`` adds options a command sets itself."""
+    flags = dict(flags)
+    for key in ("opponents", "extra_models"):
+        if flags.get(key) == ():
+            flags[key] = None
+    options = parse_backend_options(backend_option)
+    if temperature is not None:
+        options["temperature"] = temperature
+    if max_tokens is not None:
+        options["max_tokens"] = max_tokens
+    options.update(backend_options or {})
+    if options:
+        flags["backend_options"] = options
+    if time_limit_text is not None:
+        flags["time_limit"] = parse_duration(time_limit_text)
+    return flags
+
+
 @click.command()
-@click.option("--rounds", type=click.IntRange(1), help="rounds (one champion each)")
-@click.option("--iterations", type=click.IntRange(0), help="iterations per round")
-@click.option("--history", "history", type=click.IntRange(0), help="K: past champions as opponents")
-@click.option("--placements", type=click.IntRange(1), help="placements per fitness evaluation")
-@click.option("--seed", type=int, help="seed of the run")
-@click.option("--backend", help="model backend: offline (default), openai, anthropic, ...")
-@click.option("--model", help="model name for the backend")
-@click.option("--base-url", "base_url", help="OpenAI-compatible server URL (Ollama, vLLM, ...)")
-@click.option("--api-key-env", "api_key_env", help="environment variable that holds the API key")
-@click.option("--temperature", type=float, help="sampling temperature (backend option)")
-@click.option("--max-tokens", "max_tokens", type=click.IntRange(1), help="reply length limit")
-@click.option(
-    "--backend-option",
-    "backend_option",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="any option the backend declares (repeatable)",
-)
-@click.option("--opponents", multiple=True, help="initial opponents: files or directories")
+@run_options
 @click.option("--run-dir", "run_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--resume", is_flag=True, help="continue the run in --run-dir")
-@click.option(
-    "--preset",
-    type=click.Choice(sorted(RUN_PRESETS)),
-    help="named settings (paper: the paper's command)",
-)
-@click.option(
-    "--eval-against", "eval_against", help="held-out warriors: generality after each round"
-)
-@click.option(
-    "--fitness", type=click.Choice(["melee", "koth"]), help="melee share (paper) or 1-on-1 KotH"
-)
-@click.option("--concurrency", type=click.IntRange(1, 1024), help="candidates in flight")
-@click.option(
-    "--time-limit",
-    "time_limit_text",
-    metavar="DURATION",
-    help="end the run cleanly after this much run time (90s, 30m, 1h; resumable)",
-)
-@click.option(
-    "--max-cost",
-    "max_cost",
-    type=float,
-    metavar="USD",
-    help="no new model call once the run has spent this much (resumable; 0 = none)",
-)
-@click.option(
-    "--max-total-tokens",
-    "max_total_tokens",
-    type=int,
-    metavar="N",
-    help="no new model call once the run has used this many tokens (0 = none)",
-)
 @click.option(
     "--replay-from",
     "replay_from",
@@ -159,20 +221,7 @@ def _dry_run(config: RunConfig, run_dir: Path | None, resume: bool, explicit: se
     is_flag=True,
     help="print the model calls and cost the settings imply; call nothing, create nothing",
 )
-@click.option("--feedback/--no-feedback", default=None, help="battle results in mutation prompts")
-@click.option(
-    "--early-stop", "early_stop", type=float, help="end a round at this fitness (0 = off)"
-)
 @click.option("--dask", help="Dask scheduler address, or 'local' for a local cluster")
-@click.option("--prompts-dir", "prompts_dir", help="your copy of the prompt templates")
-@click.option(
-    "--extra-model",
-    "extra_models",
-    multiple=True,
-    help="another BACKEND:MODEL that takes turns with the main one (repeatable)",
-)
-@hill_option
-@settings_options(without=("rounds",))
 def evolve(
     config_file: Path | None,
     preset: str | None,
@@ -190,23 +239,20 @@ def evolve(
     from arena.evolve.driver import run_to_end
     from arena.evolve.session import open_run
 
-    for key in ("opponents", "extra_models"):
-        if flags.get(key) == ():
-            flags[key] = None
-    options = parse_backend_options(backend_option)
-    if temperature is not None:
-        options["temperature"] = temperature
-    if max_tokens is not None:
-        options["max_tokens"] = max_tokens
+    replay: dict[str, Any] = {}
     if replay_from is not None:
         if (flags.get("backend") or "replay").strip().lower() != "replay":
             raise UsageError("--replay-from goes with --backend replay")
         flags["backend"] = "replay"
-        options["replay_from"] = str(replay_from.absolute())
-    if options:
-        flags["backend_options"] = options
-    if time_limit_text is not None:
-        flags["time_limit"] = parse_duration(time_limit_text)
+        replay["replay_from"] = str(replay_from.absolute())
+    flags = run_flags(
+        flags,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        backend_option=backend_option,
+        time_limit_text=time_limit_text,
+        backend_options=replay,
+    )
     explicit = {k for k, v in flags.items() if v is not None}
     config = resolve(preset=preset, config_file=config_file, flags=flags)
     if dry_run:

@@ -71,6 +71,9 @@ class RunConfig:
     warm_start: bool = False  # seed each round's archive with opponents and champions
     fitness: str = "melee"  # "melee" (DRQ share) or "koth" (1-on-1 hill score, 0-300)
     axes: tuple[str, str] = ("spawned", "coverage")
+    # One cell instead of the axes' grid: each round keeps one elite (the single-cell
+    # baseline); descriptors are still measured and recorded.
+    single_cell: bool = False
     early_stop: float = 0.0  # >0: end a round once its best fitness reaches this
     feedback: bool = False  # battle results of the parent in the mutation prompt
     crossover_probability: float = 0.0
@@ -151,6 +154,12 @@ class RunConfig:
                 raise SettingsError(f"extra_models: {extra!r} is not BACKEND:MODEL")
         return self
 
+    def grid_edges(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """The archive's bin edges: the axes' own (``arena.scoring``), none for one cell."""
+        if self.single_cell:
+            return ((), ())
+        return (tuple(DESCRIPTOR_EDGES[self.axes[0]]), tuple(DESCRIPTOR_EDGES[self.axes[1]]))
+
     def to_toml(self) -> str:
         data: dict[str, Any] = {"version": CONFIG_VERSION}
         for f in fields(self):
@@ -162,6 +171,18 @@ class RunConfig:
         data["pricing"] = {name: dict(price) for name, price in self.pricing.items()}
         data["hill"] = {"name": self.hill, **self.settings.hill_fields()}
         return tomli_w.dumps(data)
+
+
+def planned_candidates(config: RunConfig, opponents: int) -> int:
+    """Candidates the run makes if no round stops early (arithmetic: no per-round list)."""
+    rounds, k = config.rounds, config.history
+    total = rounds * (config.n_init + config.iterations)
+    if config.warm_start:
+        # round r is seeded with the opponents and min(r, K) champions
+        full = max(0, rounds - k)
+        ramp = min(rounds, k)
+        total += rounds * opponents + ramp * (ramp - 1) // 2 + full * k
+    return total
 
 
 # Named run configurations (``--preset``); the paper's published command: 20 rounds x
@@ -197,6 +218,12 @@ RUN_PRESETS: dict[str, dict[str, Any]] = {
         "crossover_probability": 0.1,
     },
 }
+
+# Baselines the literature compares Digital Red Queen with: the paper's preset with one
+# thing changed, so rounds, iterations and placements stay the paper's.
+RUN_PRESETS["independent"] = {**RUN_PRESETS["paper"], "new_probability": 1.0}
+RUN_PRESETS["single-cell"] = {**RUN_PRESETS["paper"], "single_cell": True}
+RUN_PRESETS["no-history"] = {**RUN_PRESETS["paper"], "history": 0}
 
 _RUN_FIELDS = {f.name for f in fields(RunConfig)} - {"settings", "hill"}
 _DEFAULTS = RunConfig()

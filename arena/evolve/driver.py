@@ -1,7 +1,8 @@
 """The run driver: start, follow, stop and resume a run, for the CLI and the TUI alike.
 
-* ``run_to_end(run)`` plays an opened run (``arena.evolve.session.open_run``) in this
-  process until it finishes or is stopped; ``arena evolve`` uses it.
+* ``run_to_end(run, stop_when)`` plays an opened run (``arena.evolve.session.open_run``)
+  in this process until it finishes or is stopped (by ``stop_when``, asked a few times
+  a second); ``arena evolve`` and each run of ``arena experiment`` use it.
 * ``ChildRun`` plays one in a child process steered by lines of text; the TUI uses it so
   the evolution's Python work never competes with the UI thread for the interpreter
   lock. The child opens the run exactly as ``arena evolve`` does (``--resume`` too) and
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from arena.errors import ArenaError
@@ -35,16 +37,33 @@ from arena.evolve.session import Run, open_run
 CHILD_NICENESS = 10  # the run is batch work: the terminal UI comes first
 
 
-async def _play(run: Run) -> RunOutcome:
+STOP_POLL_SECONDS = 0.25
+
+
+async def _watch(run: Run, stop_when: Callable[[], bool]) -> None:
+    while not stop_when():
+        await asyncio.sleep(STOP_POLL_SECONDS)
+    run.red_queen.stop()
+
+
+async def _play(run: Run, stop_when: Callable[[], bool] | None = None) -> RunOutcome:
+    watcher = asyncio.create_task(_watch(run, stop_when)) if stop_when else None
     try:
         return await run.red_queen.run()
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await run.close()
 
 
-def run_to_end(run: Run) -> RunOutcome:
-    """Play an opened run in this process (its own event loop) and close what it owns."""
-    return asyncio.run(_play(run))
+def run_to_end(run: Run, stop_when: Callable[[], bool] | None = None) -> RunOutcome:
+    """Play an opened run in this process (its own event loop) and close what it owns.
+
+    ``stop_when`` is asked a few times a second; once it says yes the run stops as
+    ``RedQueen.stop`` does (what is in flight is recorded; resumable). It lets another
+    thread or process stop a run that has no stdin to listen to (a Dask task).
+    """
+    return asyncio.run(_play(run, stop_when))
 
 
 def _say(line: str) -> None:

@@ -9,7 +9,11 @@ keeps talking to the model.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -134,29 +138,57 @@ class LocalEvaluator:
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer by then is reported
 
 
-class DaskEvaluator:
-    """Runs jobs on a Dask cluster: a scheduler address, or a local cluster of processes."""
+@contextlib.contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Processes started inside ignore Ctrl-C (they inherit it): the terminal's SIGINT
+    reaches the whole process group, and the command, not a worker dying with a
+    traceback, decides how work stops."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class DaskCluster:
+    """A client of a Dask cluster: a scheduler address, or ``local`` for a cluster of
+    ``workers`` processes on this machine (one thread each), closed with the client."""
 
     def __init__(self, address: str = "local", workers: int = 2) -> None:
         from distributed import Client, LocalCluster
 
         self._cluster = None
         if address in ("", "local"):
-            self._cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            self._client = Client(self._cluster)
+            with interrupts_ignored():
+                self._cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+            self.client = Client(self._cluster)
         else:
-            self._client = Client(address, timeout=CONNECT_TIMEOUT)
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class DaskEvaluator:
+    """Runs jobs on a Dask cluster: a scheduler address, or a local cluster of processes."""
+
+    def __init__(self, address: str = "local", workers: int = 2) -> None:
+        self._dask = DaskCluster(address, workers)
+        self._client = self._dask.client
 
     async def evaluate(self, job: EvalJob) -> EvalResult:
         future = self._client.submit(evaluate_job, job, pure=False)
         return await asyncio.get_running_loop().run_in_executor(None, future.result)
 
     def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        self._dask.close()
 
 
 def result_to_json(result: EvalResult) -> dict:

@@ -181,7 +181,7 @@ class RedQueen:
         self.held_out = held_out or []
         self.on_event = on_event or (lambda event: None)
         self.settings: Settings = config.settings
-        self.edges = Archive.for_axes(config.axes).edges
+        self.edges = config.grid_edges()
         self._battle_size = 1 + len(opponents)
         self._running = asyncio.Event()
         self._running.set()

@@ -91,7 +91,9 @@ def default_run_dir(config: RunConfig) -> Path:
     return Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-seed{config.seed}"
 
 
-def _check_resume(stored: RunConfig, wanted: RunConfig, explicit: set[str]) -> RunConfig:
+def check_resume(stored: RunConfig, wanted: RunConfig, explicit: set[str]) -> RunConfig:
+    """The stored config with the ``explicit`` keys of ``wanted`` a resume may change;
+    a SettingsError names any other explicit key that differs."""
     changed = {
         key
         for key in explicit
@@ -164,9 +166,9 @@ def _backends(config: RunConfig) -> list:
     return backends
 
 
-def _evaluator(config: RunConfig) -> Evaluator:
+def _evaluator(config: RunConfig, threads: int | None = None) -> Evaluator:
     if not config.dask:
-        return LocalEvaluator()
+        return LocalEvaluator(threads)
     try:
         return DaskEvaluator(config.dask, config.dask_workers)
     except Exception as exc:
@@ -222,7 +224,7 @@ def dry_run(
     recorded: list = []
     if resume:
         store = RunStore(Path(run_dir) if run_dir else default_run_dir(config))
-        config = _check_resume(_stored_config(store), config, explicit or set())
+        config = check_resume(_stored_config(store), config, explicit or set())
         recorded = store.events()
     skipped: list[str] = []
     opponents, _, prompts = _inputs(config, skipped)
@@ -237,13 +239,18 @@ def open_run(
     resume: bool = False,
     explicit: set[str] | None = None,
     on_event=None,
+    threads: int | None = None,
 ) -> Run:
-    """Create (or reopen with ``resume``) a run directory and everything the run needs."""
+    """Create (or reopen with ``resume``) a run directory and everything the run needs.
+
+    ``threads``: battle threads of a local evaluator (default: every core); runs played
+    side by side share the cores this way.
+    """
     run_dir = Path(run_dir) if run_dir else default_run_dir(config)
     store = RunStore(run_dir, redact=environment_redactor([config.api_key_env]))
     if resume:
         stored = _stored_config(store)
-        config = _check_resume(stored, config, explicit or set())
+        config = check_resume(stored, config, explicit or set())
         store.redact = environment_redactor([config.api_key_env])
     elif store.has_events():
         raise RunDirError(f"{run_dir}: a run is already there; use --resume or another --run-dir")
@@ -251,7 +258,7 @@ def open_run(
     skipped: list[str] = []
     opponents, held_out, prompts = _inputs(config, skipped)
     backends = _backends(config)
-    evaluator = _evaluator(config)
+    evaluator = _evaluator(config, threads)
     notices: list[str] = list(skipped)
     try:
         if resume:

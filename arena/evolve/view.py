@@ -23,7 +23,7 @@ import numpy as np
 from arena.evolve.config import RunConfig, load_run_config
 from arena.evolve.economics import Spend, prices_of
 from arena.evolve.events import CandidateEvent, Event, RoundEvent
-from arena.scoring import DESCRIPTOR_EDGES, bin_of
+from arena.scoring import bin_of
 from arena.settings import SettingsError
 
 
@@ -73,10 +73,7 @@ class RunView:
         self.models: dict[str, ModelStats] = {}
         self.log: list[str] = []
         self.opponents: int = max(1, len(self.config.opponents))
-        self.edges = (
-            tuple(DESCRIPTOR_EDGES[self.config.axes[0]]),
-            tuple(DESCRIPTOR_EDGES[self.config.axes[1]]),
-        )
+        self.edges = self.config.grid_edges()
         self.grid = self._empty_grid()
         self.grid_round = 0
         self.total_events = 0
