@@ -499,10 +499,11 @@ class Cdb:
                 return
         elif not line[0].isspace():
             self.last_line = line
-        if "!" in line.replace("!=", ""):
+        links = line.split("~")
+        if any(link.strip().startswith("!") for link in links):
             out.lines.append("Loops (!) are not supported here; use ~ to chain commands")
             return
-        self._run_links(line.split("~"), out)
+        self._run_links(links, out)
 
     def _run_links(self, links: list[str], out: Output) -> None:
         previous = ""
