@@ -336,3 +336,22 @@ def test_breakpoint_objects_are_checked():
     s = dwarf_imp()
     with pytest.raises(ValueError):
         s.breakpoints.add(Breakpoint("procs", warrior=0, count=-1))
+
+
+def test_an_edited_cell_runs_the_same_on_the_traced_and_the_fast_path():
+    """set_cell sets the cell's handler as loading does, so the batch kernel's hot
+    handlers and the traced stepper agree on edited code."""
+    import numpy as np
+
+    s = dwarf_imp()
+    d = s.debugger
+    imp = d.queue(1)[0]
+    d.set_cell(imp, 11, 1, 1, 0, 3, 7998)  # the imp becomes SPL.B $0, <-2
+    d.set_cell(imp + 1, 0, 6, 1, 0, 1, 1)  # and MOV.I $0, $1 after it
+    saved = d.checkpoint()
+    d.step_rows(5000)
+    traced = (d.core.copy(), [d.tasks(w) for w in range(2)], d.steps)
+    d.rollback(saved)
+    d.run(5000)
+    assert np.array_equal(d.core, traced[0])
+    assert ([d.tasks(w) for w in range(2)], d.steps) == (traced[1], traced[2])
