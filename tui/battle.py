@@ -7,7 +7,9 @@ most ~30 times a second while running (and coalesced if the UI falls behind).
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,16 +22,24 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from arena.debug import Cdb
+from arena.debug.cdb import Output
 from arena.paths import data_dir
+from arena.redcode import format_instruction
 from arena.redcode.files import warrior_files_in
 from arena.settings import Settings
 from tui.battle_session import (
+    EDITED,
+    NO_OWNER,
     BattleSession,
     Contender,
     Frame,
+    StepReport,
     contender_from_text,
     load_contender,
 )
+from tui.widgets.breakpoints import BreakpointsPanel
+from tui.widgets.cdb_panel import CdbPanel
 from tui.widgets.core_map import LEGEND, CoreMap
 from tui.widgets.dialogs import (
     EDITOR_BUFFER,
@@ -41,7 +51,8 @@ from tui.widgets.dialogs import (
 )
 from tui.widgets.listing import Listing
 from tui.widgets.navbar import NavBar
-from tui.widgets.palette import swatch
+from tui.widgets.palette import swatch, warrior_color
+from tui.widgets.plot import LinePlot, Series
 from tui.widgets.process_queue import ProcessQueue
 
 # instructions per second; 0 runs as fast as the engine goes
@@ -93,6 +104,16 @@ class RunStopped(Message):
         super().__init__()
 
 
+class CdbDone(Message):
+    """cdb ran one input line (in a worker); ``output`` is what it said."""
+
+    def __init__(self, output: Output, prompt: str, session: BattleSession) -> None:
+        self.output = output
+        self.prompt = prompt
+        self.session = session
+        super().__init__()
+
+
 class StoppedAtBreakpoint(Message):
     """Running or stepping stopped in front of the breakpoint at ``address``."""
 
@@ -118,6 +139,9 @@ class BattleScreen(Screen):
         Binding("f", "follow", "Follow PC", show=False),
         Binding("e", "export", "Export trace", show=False),
         Binding("l", "load", "Load"),
+        Binding("colon", "cdb", "cdb"),
+        Binding("w", "whole_battle", "Whole battle", show=False),
+        Binding("B", "breakpoints_panel", "Breakpoints", show=False),
     ]
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
@@ -143,6 +167,19 @@ class BattleScreen(Screen):
         self._shown_serial = 0  # serial of the frame on screen (frames of self.session)
         self.hill = Settings()
         self.hill_name: str | None = None  # the named hill self.hill is built on, if any
+        self.whole_battle = False  # run on through every round without stopping
+        self.cdb: Cdb | None = None
+        self._cdb_prompt = "(cdb) "
+        self._cdb_lines: deque[str] = deque()
+        self._cdb_guard = threading.Lock()
+        self._cdb_busy = False
+        # how the next run goes: stop at breakpoints, play every round, max speed, and
+        # which cdb command (go/continue) asked for it
+        self._run_breaks = True
+        self._run_whole = False
+        self._run_fast = False
+        self._run_cdb: str | None = None
+        self._plotted: tuple[int, int] = (-1, -1)
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -151,12 +188,16 @@ class BattleScreen(Screen):
             with Vertical(id="map-column"):
                 yield CoreMap(id="core-map")
                 yield Static(LEGEND, id="legend")
+                yield CdbPanel(id="cdb")
             with Vertical(id="battle-side"):
                 yield Static("", id="battle-status")
+                yield Static("", id="cell-info")
                 yield Listing(id="listing")
                 yield ProcessQueue(id="queue")
+                yield BreakpointsPanel(id="breakpoints")
                 with VerticalScroll(id="pspace-box"):
                     yield Static("", id="pspace")
+                yield LinePlot(empty="no processes yet", id="procs-plot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,6 +205,9 @@ class BattleScreen(Screen):
         self.query_one("#listing").border_title = "Listing"
         self.query_one("#queue").border_title = "Process queues"
         self.query_one("#pspace-box").border_title = "P-space"
+        self.query_one("#breakpoints").border_title = "Breakpoints"
+        self.query_one("#procs-plot").border_title = "Processes"
+        self.query_one("#cdb").border_title = "cdb  (: to type, esc to close, help)"
         self._render_status()
         if self._generation == 0:  # nothing asked for yet: our two classics
             self.load_sources(tuple(str(p) for p in default_warriors()))
@@ -246,6 +290,8 @@ class BattleScreen(Screen):
         self.workers.cancel_group(self, "battle-run")
         first = self.session is None
         self.session = message.session
+        self.cdb = Cdb(message.session, run_inline=False)
+        self._plotted = (-1, -1)
         self._shown_serial = 0  # the new session numbers its frames from 1
         if first and hasattr(self.app, "freeze_heap"):
             self.app.freeze_heap()  # the engine's modules are loaded now
@@ -280,6 +326,11 @@ class BattleScreen(Screen):
         self.query_one(Listing).show(frame, self.session.contenders, center)
         self.query_one(ProcessQueue).show(frame)
         _set_text(self.query_one("#pspace", Static), self._pspace_text(frame))
+        self.query_one(BreakpointsPanel).show(
+            frame.breakpoint_list, frame.breakpoints_persist, frame.names
+        )
+        _set_text(self.query_one("#cell-info", Static), self._cell_text(frame))
+        self._plot(frame)
         self._render_status()
         self._show_cost = time.perf_counter() - started
 
@@ -294,6 +345,64 @@ class BattleScreen(Screen):
             pcs = [pc for pc in frame.pcs if pc >= 0]
             return pcs[0] if pcs else (self.selected or 0)
         return self.selected
+
+    def _cell_text(self, frame: Frame) -> str:
+        """The next instruction with where its operands point, and the selected cell's
+        last writer."""
+        lines: list[str] = []
+        nxt = frame.next_step
+        if nxt is not None:
+            text = format_instruction(
+                nxt.opcode, nxt.modifier, nxt.a_mode, nxt.a_value, nxt.b_mode, nxt.b_value,
+                frame.core_size, compact=True,
+            )  # fmt: skip
+            lines.append(
+                f"{swatch(nxt.warrior)} {nxt.pc} {text}  [b]A[/]→{nxt.addr_a} [b]B[/]→{nxt.addr_b}"
+            )
+        else:
+            lines.append("[dim]no instruction to run[/]")
+        cell = self.selected if self.selected is not None else self._listing_center()
+        if frame.writer is not None and frame.write_step is not None:
+            who = int(frame.writer[cell])
+            when = int(frame.write_step[cell])
+            owner = int(frame.owner[cell])
+            if who == EDITED:
+                wrote = f"edited by you at step {when:,}"
+            elif who != NO_OWNER:
+                wrote = f"written by {swatch(who)} {frame.names[who][:10]} at step {when:,}"
+            elif owner != NO_OWNER:
+                wrote = f"loaded by {swatch(owner)} {frame.names[owner][:10]}"
+            else:
+                wrote = "never written"
+            lines.append(f"[dim]cell[/] {cell}: {wrote}")
+        if self.has_class("-narrow") and not self.follow:
+            lines.reverse()  # one line: the cell the user picked comes first
+        return "\n".join(lines)
+
+    def _show_cell_info(self) -> None:
+        if self.frame is not None:
+            _set_text(self.query_one("#cell-info", Static), self._cell_text(self.frame))
+
+    def _plot(self, frame: Frame) -> None:
+        """Each warrior's process count over this round (thinned to the plot's width)."""
+        plot = self.query_one(LinePlot)
+        history = frame.history
+        key = (len(history), history[-1][0] if history else -1)
+        if key == self._plotted or not plot.display:
+            return
+        self._plotted = key
+        room = max(8, 2 * plot.size.width)
+        every = max(1, -(-len(history) // room))
+        points = history[::every]
+        if history and points[-1] is not history[-1]:
+            points = (*points, history[-1])
+        plot.set_series(
+            [
+                Series(name, tuple(float(h[w + 1]) for h in points), warrior_color(w))
+                for w, name in enumerate(frame.names)
+            ]
+        )
+        plot.border_subtitle = f"step {history[-1][0]:,}" if history else ""
 
     def _pspace_text(self, frame: Frame) -> str:
         lines = []
@@ -325,7 +434,8 @@ class BattleScreen(Screen):
             wins, losses, ties = frame.scores[w]
             tasks = len(frame.queues[w])
             lines.append(f"{swatch(w)} {name[:11]:<11}{tasks:>5}p  W{wins} L{losses} T{ties}")
-        lines.append(f"{state}  {speed_text(self.speed)}")
+        whole = "  [b]all rounds[/]" if self.whole_battle else ""
+        lines.append(f"{state}  {speed_text(self.speed)}{whole}")
         if frame.breakpoints:
             # they stay set from round to round, so say where they are
             marks = sorted(frame.breakpoints)
@@ -341,19 +451,53 @@ class BattleScreen(Screen):
         self._speed_t0 = time.perf_counter()
         self._speed_done = 0
 
+    def start_run(
+        self,
+        *,
+        breakpoints: bool = True,
+        whole: bool | None = None,
+        fast: bool = False,
+        cdb: str | None = None,
+    ) -> None:
+        """Run the battle in the worker: stop at breakpoints or not, at the end of the
+        round or only at the end of the battle, at the chosen speed or flat out."""
+        self._run_breaks = breakpoints
+        self._run_whole = self.whole_battle if whole is None else whole
+        self._run_fast = fast
+        self._run_cdb = cdb
+        self.running = True
+        self._render_status()
+        self._run_worker()
+
     @work(thread=True, exclusive=True, group="battle-run")
     def _run_worker(self) -> None:
         worker = get_current_worker()
         session = self.session
         if session is None:
             return
+        breaks, whole, fast, how = (
+            self._run_breaks,
+            self._run_whole,
+            self._run_fast,
+            self._run_cdb,
+        )
         last_frame = 0.0
         self._restart_clock()
         reason = "paused"
         stopped_at: int | None = None
         shown = True  # the screen's frame shows everything executed so far
+        report: StepReport | None = None
         while self.running and not worker.is_cancelled:
-            speed = self.speed
+            if session.debugger.round_over:
+                if not whole or session.battle_over:
+                    reason = "battle over" if session.battle_over else "round over"
+                    break
+                with session.lock:
+                    session.next_round()
+                self._restart_clock()
+                shown = False
+                continue
+            speed = 0 if fast else self.speed
             now = time.perf_counter()
             if speed:
                 due = int((now - self._speed_t0) * speed) - self._speed_done
@@ -365,11 +509,13 @@ class BattleScreen(Screen):
                 count = RUN_CHUNK
             began = time.perf_counter()
             with session.lock:
-                report = session.step(count)
+                report = session.step(count, breakpoints=breaks)
             worked = time.perf_counter() - began
             self._speed_done += report.executed
             shown = shown and report.executed == 0
-            stop = report.breakpoint is not None or report.round_ended or report.executed == 0
+            stop = report.breakpoint is not None or (
+                (report.round_ended or report.executed == 0) and (not whole or session.battle_over)
+            )
             now = time.perf_counter()
             if stop or now - last_frame >= self.frame_interval:
                 with session.lock:
@@ -378,14 +524,20 @@ class BattleScreen(Screen):
                 last_frame, shown = now, True
             if stop:
                 if report.breakpoint is not None:
-                    reason = f"breakpoint at {report.breakpoint}"
+                    reason = session.message or f"breakpoint at {report.breakpoint}"
                     stopped_at = report.breakpoint
                 else:
-                    reason = "round over"
+                    reason = "battle over" if session.battle_over else "round over"
                 break
             # leave the interpreter to the UI thread for a while: the engine's Python side
             # holds the GIL, and the user's keys matter more than a few % of speed
             time.sleep(min(0.004, worked * YIELD_SHARE))
+        if how is not None and self.cdb is not None:
+            with session.lock:
+                out = self.cdb.after_run(report, how)
+                prompt = self.cdb.prompt
+            self.post_message(CdbDone(out, prompt, session))
+            shown = False
         if not shown:
             # paused between frames: show what ran since the last one, or the paused
             # display would keep an old step count
@@ -441,12 +593,117 @@ class BattleScreen(Screen):
         if self.running:
             self.running = False
             return
-        if self.frame is not None and self.frame.round_over:
+        if self.frame is not None and self.frame.round_over and not self.whole_battle:
             self.notify("The round is over: press ] for the next round or r to reset.")
             return
-        self.running = True
+        if self.frame is not None and self.frame.battle_over:
+            self.notify("The battle is over: press r to reset.")
+            return
+        self.start_run()
+
+    # ---- cdb, breakpoints, whole battle
+    def action_cdb(self) -> None:
+        """Open the cdb command line (and its log) and type into it."""
+        self.add_class("-cdb")
+        panel = self.query_one(CdbPanel)
+        panel.set_prompt(self._cdb_prompt)
+        panel.input.focus()
+
+    @on(CdbPanel.Closed)
+    def _cdb_closed(self) -> None:
+        self.remove_class("-cdb")
+        self.query_one(CoreMap).focus()
+
+    @on(CdbPanel.Submitted)
+    def _cdb_submitted(self, message: CdbPanel.Submitted) -> None:
+        self.query_one(CdbPanel).write([self._cdb_prompt + message.line])
+        self.cdb_command(message.line)
+
+    def cdb_command(self, line: str) -> None:
+        """Queue one line for cdb; a worker runs the lines in order, under the lock."""
+        if self.session is None:
+            return
+        self.running = False  # cdb takes over from a run, as in pMARS
+        with self._cdb_guard:
+            self._cdb_lines.append(line)
+            start = not self._cdb_busy
+            self._cdb_busy = True
+        if start:
+            self._cdb_worker()
+
+    @work(thread=True, group="battle-cdb")
+    def _cdb_worker(self) -> None:
+        while True:
+            with self._cdb_guard:
+                if not self._cdb_lines:
+                    self._cdb_busy = False
+                    return
+                line = self._cdb_lines.popleft()
+            session, cdb = self.session, self.cdb
+            if session is None or cdb is None:
+                continue
+            with session.lock:
+                out = cdb.execute(line)
+                prompt = cdb.prompt
+                frame = session.frame()
+            self.post_message(CdbDone(out, prompt, session))
+            self.post_message(FrameReady(frame, session))
+
+    @on(CdbDone)
+    def _cdb_done(self, message: CdbDone) -> None:
+        if message.session is not self.session:
+            return
+        out = message.output
+        panel = self.query_one(CdbPanel)
+        if out.clear:
+            panel.clear()
+        panel.write(out.lines)
+        self._cdb_prompt = message.prompt
+        panel.set_prompt(message.prompt)
+        if out.quit:
+            self._cdb_closed()
+        if out.run is not None:
+            go = out.run == "go"
+            self.start_run(breakpoints=go, whole=not go, fast=not go, cdb=out.run)
+        elif out.changed and self.frame is not None:
+            self.follow = True
+
+    def action_whole_battle(self) -> None:
+        self.whole_battle = not self.whole_battle
+        self.notify(
+            "running plays every round to the end of the battle"
+            if self.whole_battle
+            else "running stops at the end of each round"
+        )
         self._render_status()
-        self._run_worker()
+
+    def action_breakpoints_panel(self) -> None:
+        """Show (on a narrow screen) and focus the breakpoints panel."""
+        self.add_class("-breaks")
+        self.query_one(BreakpointsPanel).focus()
+
+    @on(BreakpointsPanel.Action)
+    def _breakpoint_action(self, message: BreakpointsPanel.Action) -> None:
+        if self.frame is None:
+            return
+        if message.action == "add":
+
+            def done(value: str | None) -> None:
+                if value:
+                    self.cdb_command("break " + value)
+
+            self.app.push_screen(
+                AskText("Breakpoint: exec ADDR | write ADDR | procs WARRIOR COUNT", "exec pc"),
+                done,
+            )
+            return
+        if message.action == "clear":
+            self.cdb_command("break clear")
+        elif message.action == "keep":
+            self.cdb_command(f"break keep {'off' if self.frame.breakpoints_persist else 'on'}")
+        elif message.index is not None:
+            verb = "toggle" if message.action == "toggle" else "delete"
+            self.cdb_command(f"break {verb} {message.index + 1}")
 
     def action_step(self) -> None:
         self.running = False
@@ -516,6 +773,7 @@ class BattleScreen(Screen):
         self.query_one(CoreMap).select(address)
         if self.frame is not None and self.session is not None:
             self.query_one(Listing).show(self.frame, self.session.contenders, address)
+        self._show_cell_info()
 
     def action_follow(self) -> None:
         self.follow = not self.follow
@@ -574,6 +832,7 @@ class BattleScreen(Screen):
         self.follow = False
         if self.frame is not None and self.session is not None:
             self.query_one(Listing).show(self.frame, self.session.contenders, message.address)
+        self._show_cell_info()
 
 
 def _set_text(widget: Static, text: str) -> None:

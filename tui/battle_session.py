@@ -11,7 +11,6 @@ Call every method from one thread at a time (the screen holds ``session.lock``).
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from arena.battle import debugger as battle_debugger
+from arena.debug.breakpoints import Breakpoint, Breakpoints, Hit
+from arena.mars.debugger import Step
 from arena.mars.layout import AV, BV, CELL, INS
 from arena.redcode import assemble, format_instruction
 from arena.redcode.files import read_warrior_text
@@ -30,6 +31,7 @@ from arena.settings import Settings
 # what a cell's mark means; a batch of steps keeps the strongest touch per cell
 ACT_NONE, ACT_READ, ACT_WRITE, ACT_EXEC = 0, 1, 2, 3
 NO_OWNER = -1
+EDITED = -2  # a cell's last writer was the user (cdb edit/fill)
 
 # trace columns, as arena.mars.kernel writes them (TR_W, TR_PC, TR_NPROCS, TR_INS, TR_A,
 # TR_B, TR_ADDR_A, TR_ADDR_B, TR_RADDR_B)
@@ -41,6 +43,7 @@ _INCREMENT_MODES = np.array([False, False, False, True, True, False, True, True]
 
 CHUNK = 4096  # most rows asked of the debugger at once
 TRACE_LIMIT = 200_000  # instructions kept for the trace export
+HISTORY_LIMIT = 4096  # process-count samples kept per round (halved when full)
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,18 @@ class Frame:
     queues: tuple[tuple[int, ...], ...]  # every task's PC per warrior, head first
     pspace: tuple[np.ndarray, ...]  # each warrior's P-space as it would read it
     scores: tuple[tuple[int, int, int], ...]  # (wins, losses, ties) per warrior
-    breakpoints: frozenset[int]
+    breakpoints: frozenset[int]  # addresses with an enabled execute breakpoint
     last: tuple[str, ...] = ()  # the last few executed instructions, as text
     message: str = ""
     positions: tuple[int, ...] = ()
     serial: int = 0  # frames of one session are numbered: a higher one is newer
+    breakpoint_list: tuple[Breakpoint, ...] = ()
+    breakpoints_persist: bool = True
+    breakpoints_version: int = 0
+    writer: np.ndarray | None = None  # int8 per cell: last warrior to write it, EDITED, NO_OWNER
+    write_step: np.ndarray | None = None  # int64 per cell: the step of that write, -1 if none
+    next_step: Step | None = None  # the instruction about to run, with operand addresses
+    history: tuple[tuple[int, ...], ...] = ()  # (step, procs of each warrior) samples
 
     @property
     def pcs(self) -> tuple[int, ...]:
@@ -115,8 +125,9 @@ class Frame:
 @dataclass
 class StepReport:
     executed: int
-    breakpoint: int | None = None  # the address we stopped in front of
+    breakpoint: int | None = None  # the address we stopped at (or the PC, for procs)
     round_ended: bool = False
+    hit: Hit | None = None  # the breakpoint that stopped us
 
 
 @dataclass
@@ -129,7 +140,7 @@ class BattleSession:
     def __post_init__(self) -> None:
         if len(self.contenders) < 1:
             raise ValueError("a battle needs at least one warrior")
-        self.breakpoints: set[int] = set()
+        self.breakpoints = Breakpoints(self.settings.core_size)
         self.scores = [[0, 0, 0] for _ in self.contenders]
         self._trace: deque[np.ndarray] = deque()
         self._trace_rows = 0
@@ -160,6 +171,8 @@ class BattleSession:
             track_events=False,
         )
         self.scores = [[0, 0, 0] for _ in self.contenders]
+        # rounds survived with k+1 survivors (pMARS's score slots, for cdb's progress)
+        self.survivals = [[0] * len(self.contenders) for _ in self.contenders]
         self._booked: set[int] = set()
         self.battle_over = False
         self._reset_marks()
@@ -169,6 +182,11 @@ class BattleSession:
         self.owner = np.full(s, NO_OWNER, dtype=np.int8)
         self.act = np.zeros(s, dtype=np.uint8)
         self.fresh = np.zeros(s, dtype=bool)
+        self.writer = np.full(s, NO_OWNER, dtype=np.int8)
+        self.write_step = np.full(s, -1, dtype=np.int64)
+        self.history: list[tuple[int, ...]] = []
+        self._history_every = 1
+        self._sample(force=True)
         self._trace.clear()
         self._trace_rows = 0
         self._last.clear()
@@ -197,40 +215,68 @@ class BattleSession:
             self.message = "the battle is over: " + self.result_text()
             return False
         d.start_round(d.round + 1)
+        self.breakpoints.new_round()
         self._reset_marks()
         self.message = f"round {d.round} of {d.rounds}"
         return True
 
     # ---- stepping
-    def step(self, count: int = 1) -> StepReport:
-        """Execute up to ``count`` instructions, stopping in front of a breakpoint."""
+    def step(self, count: int = 1, *, breakpoints: bool = True) -> StepReport:
+        """Execute up to ``count`` instructions, stopping at a breakpoint (in front of an
+        instruction to execute, after a write or a process count change)."""
         d = self.debugger
         done = 0
         report = StepReport(0)
         while done < count and not d.round_over:
             n = min(CHUNK, count - done)
-            saved = copy.deepcopy(d) if self.breakpoints else None
+            check = breakpoints and bool(self.breakpoints)
+            saved = d.checkpoint() if check else None
             rows = d.step_rows(n)
             if saved is not None and len(rows):
-                hits = np.flatnonzero(np.isin(rows[:, _PC], list(self.breakpoints)))
-                hits = hits[hits > 0] if done == 0 else hits
-                if len(hits):
-                    k = int(hits[0])
-                    self.debugger = d = saved
-                    rows = d.step_rows(k) if k else rows[:0]
-                    report.breakpoint = int(self.queue_head())
+                tasks = [d.tasks(w) for w in range(d.n)]
+                hit = self.breakpoints.first_hit(rows, tasks, skip_first=done == 0)
+                if hit is not None:
+                    d.rollback(saved)
+                    rows = d.step_rows(hit.keep) if hit.keep else rows[:0]
+                    report.hit = hit
+                    report.breakpoint = hit.address
             self._absorb(rows)
             done += len(rows)
-            if report.breakpoint is not None or len(rows) == 0:
+            if report.hit is not None or len(rows) == 0:
                 break
         report.executed = done
         self.executed_total += done
+        if done:
+            self._sample()
         if d.round_over:
             report.round_ended = True
             self._book()
-        if report.breakpoint is not None:
-            self.message = f"breakpoint at {report.breakpoint}"
+        if report.hit is not None:
+            bp = report.hit.breakpoint
+            if bp.kind == "exec":
+                self.message = f"breakpoint at {report.breakpoint}"
+            else:
+                self.message = "breakpoint: " + bp.describe(self.names)
         return report
+
+    def _sample(self, *, force: bool = False) -> None:
+        """Record each warrior's process count now (for the graph), thinning as it grows."""
+        d = self.debugger
+        if not force and self.history and d.steps - self.history[-1][0] < self._history_every:
+            return
+        self.history.append((d.steps, *(d.tasks(w) for w in range(d.n))))
+        if len(self.history) >= HISTORY_LIMIT:
+            self.history = self.history[::2]
+            self._history_every *= 2
+
+    def edited(self, cells: Iterable[int]) -> None:
+        """The user changed these cells (cdb edit/fill): mark them as written by hand."""
+        s = self.core_size
+        idx = np.array([c % s for c in cells], dtype=np.int64)
+        if len(idx):
+            self.writer[idx] = EDITED
+            self.write_step[idx] = self.debugger.steps
+            self.fresh[idx] = True
 
     def step_cycles(self, cycles: int) -> StepReport:
         """``cycles`` cycles: one instruction per living warrior each."""
@@ -281,8 +327,13 @@ class BattleSession:
         who = np.concatenate(whos).astype(np.int8)
         key = np.concatenate(keys)
         by_time = np.argsort(key, kind="stable")
-        addr, kind, who = addr[by_time], kind[by_time], who[by_time]
+        addr, kind, who, key = addr[by_time], kind[by_time], who[by_time], key[by_time]
         self.owner[addr] = who  # later touches overwrite earlier ones
+        wrote = kind == ACT_WRITE
+        if wrote.any():
+            first = self.debugger.steps - len(rows)  # the step of rows[0]
+            self.writer[addr[wrote]] = who[wrote]
+            self.write_step[addr[wrote]] = first + key[wrote] // 4
         strongest = np.zeros(s, dtype=np.uint8)
         np.maximum.at(strongest, addr, kind)
         touched = np.unique(addr)
@@ -301,6 +352,8 @@ class BattleSession:
             return
         self._booked.add(d.round)
         alive = [w for w in range(len(self.contenders)) if d.tasks(w) > 0]
+        for w in alive:
+            self.survivals[w][len(alive) - 1] += 1
         for w in range(len(self.contenders)):
             if w not in alive:
                 self.scores[w][1] += 1
@@ -319,12 +372,8 @@ class BattleSession:
 
     # ---- breakpoints
     def toggle_breakpoint(self, address: int) -> bool:
-        a = address % self.core_size
-        if a in self.breakpoints:
-            self.breakpoints.discard(a)
-            return False
-        self.breakpoints.add(a)
-        return True
+        """Set or clear an execute breakpoint; True if it is now set."""
+        return self.breakpoints.toggle_exec(address)
 
     # ---- reading
     def row_text(self, r: Sequence[int]) -> str:
@@ -386,11 +435,18 @@ class BattleSession:
             queues=self.queues(),
             pspace=self.pspaces(),
             scores=tuple((a, b, c) for a, b, c in self.scores),
-            breakpoints=frozenset(self.breakpoints),
+            breakpoints=self.breakpoints.exec_addresses(),
             last=tuple(self._last),
             message=self.message,
             positions=tuple(self.position(w) for w in range(len(self.contenders))),
             serial=self._frames,
+            breakpoint_list=tuple(self.breakpoints),
+            breakpoints_persist=self.breakpoints.persist,
+            breakpoints_version=self.breakpoints.version,
+            writer=self.writer.copy(),
+            write_step=self.write_step.copy(),
+            next_step=d.peek(),
+            history=tuple(self.history),
         )
 
     # ---- listing and trace

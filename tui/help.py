@@ -33,7 +33,10 @@ ABOUT = {
         "last touched it, bright if touched since the last frame. Click a cell to list the "
         "core around it (canonical pMARS text, with the source line while the cell still "
         "holds the warrior's own code). The queue panel lists every process of every "
-        f"warrior; the next one to run is highlighted. Legend: `{LEGEND}`."
+        f"warrior; the next one to run is highlighted. Legend: `{LEGEND}`. "
+        "**:** opens pMARS's debugger cdb as a command line (step, go, list, trace, edit, "
+        "registers, pspace, ... by cdb's names and abbreviations; `help` lists them); **B** "
+        "the breakpoints panel (execute, write, process count); **w** runs every round."
     ),
     "editor": (
         "Edit Redcode. The buffer is assembled a moment after you stop typing; errors and "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from arena.mars.engine import PSpace, _limits
+from arena.mars.hot import handlers
 from arena.mars.kernel import (
     QB,
     ST_ALIVE,
@@ -33,6 +34,7 @@ from arena.mars.kernel import (
     TR_W,
     WQ_COUNT,
     WQ_HEAD,
+    WQ_TAIL,
     finish_round,
     load_round,
     run_round,
@@ -42,10 +44,12 @@ from arena.mars.layout import (
     BV,
     CELL,
     EMPTY_INS,
+    HANDLER,
     INS,
     QUEUE_DTYPE,
     format_cell,
     new_core,
+    pack_ins,
     unpack_ins,
 )
 from arena.mars.program import Program
@@ -349,3 +353,106 @@ class Debugger:
 
     def pspace_cell(self, warrior: int, cell: int) -> int:
         return self.pspace.read(warrior, cell)
+
+    # ---- looking ahead
+    def peek(self) -> Step | None:
+        """The instruction about to run, with its operands' addresses, as the engine
+        will evaluate them (cdb shows where A and B point); None once the round is over.
+
+        It runs that one instruction for real and then restores every array, so the
+        addresses are the engine's own (increments, read/write limits) and nothing moves.
+        """
+        if self.round_over:
+            return None
+        saved = self.checkpoint()
+        try:
+            rows = self._advance(1)
+            return self._row_to_step(rows[0], self.steps - 1) if len(rows) else None
+        finally:
+            self.rollback(saved)
+
+    def checkpoint(self) -> tuple:
+        """A copy of the battle's state (core, queues, P-space); see ``rollback``."""
+        ps = self.pspace
+        return (
+            self._core.copy(),
+            self.q.copy(),
+            self.st.copy(),
+            self.slots.copy(),
+            ps.cells.copy(),
+            ps.last_result.copy(),
+            self._finished_booked,
+            self.events,
+        )
+
+    def rollback(self, saved: tuple) -> None:
+        """Put back a ``checkpoint`` of this round: a breakpoint found in a chunk of
+        trace rows is replayed up to exactly the instruction that hit it."""
+        core, q, st, slots, cells, last, booked, events = saved
+        np.copyto(self._core, core)
+        np.copyto(self.q, q)
+        np.copyto(self.st, st)
+        np.copyto(self.slots, slots)
+        np.copyto(self.pspace.cells, cells)
+        np.copyto(self.pspace.last_result, last)
+        self._finished_booked = booked
+        self.events = events
+
+    # ---- editing (cdb's edit, fill, execute and go/step/continue with an address)
+    def set_cell(
+        self,
+        address: int,
+        opcode: int,
+        modifier: int,
+        a_mode: int,
+        a_value: int,
+        b_mode: int,
+        b_value: int,
+    ) -> None:
+        """Write one core cell, as cdb's ``edit`` does; values are reduced mod core size.
+
+        The cell's handler is set from the word, exactly as loading a warrior sets it, so
+        the batch kernels and the stepper run the edited cell the same way.
+        """
+        s = self.settings.core_size
+        word = pack_ins(opcode, modifier, a_mode, b_mode)
+        i = (address % s) * CELL
+        self._core[i + INS] = word
+        self._core[i + AV] = a_value % s
+        self._core[i + BV] = b_value % s
+        self._core[i + HANDLER] = int(handlers(np.array([word]))[0])
+
+    def set_pspace(self, warrior: int, cell: int, value: int) -> None:
+        """Write the P-space cell warrior ``warrior`` reads as ``cell`` (0: its last result)."""
+        ps = self.pspace
+        k = cell % ps.size
+        value %= self.settings.core_size
+        if k == 0:
+            ps.last_result[warrior] = value
+        else:
+            ps.cells[int(ps.index[warrior]) * ps.size + k] = value
+
+    def set_queue_entry(self, warrior: int, index: int, address: int) -> None:
+        """Point the warrior's ``index``-th process (0: the next to run) at ``address``."""
+        count = self.tasks(warrior)
+        if count == 0:
+            raise ValueError(f"warrior {warrior + 1} has no processes")
+        t = self.settings.max_processes
+        region = warrior * self._stride
+        head = int(self.q[region + WQ_HEAD])
+        self.q[region + QB + (head + index % count) % t] = address % self.settings.core_size
+
+    def set_pc(self, warrior: int, address: int) -> None:
+        """Make the warrior's next process run at ``address`` (cdb's ``go ADDR``)."""
+        self.set_queue_entry(warrior, 0, address)
+
+    def restart_queue(self, warrior: int, address: int) -> None:
+        """Leave the warrior one process, at ``address`` (cdb's ``execute``)."""
+        if self.tasks(warrior) == 0:
+            raise ValueError(f"warrior {warrior + 1} has no processes")
+        t = self.settings.max_processes
+        region = warrior * self._stride
+        head = int(self.q[region + WQ_HEAD])
+        self.q[region + QB + head] = address % self.settings.core_size
+        self.q[region + WQ_TAIL] = (head + 1) % t
+        self.q[region + WQ_COUNT] = 1
