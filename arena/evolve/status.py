@@ -49,7 +49,11 @@ class RunStatus:
     @property
     def resumable(self) -> bool:
         """``arena evolve --resume`` would go on as it is (a limit needs a higher cap)."""
-        return not self.live and self.state in (STOPPED, INTERRUPTED, NOT_STARTED)
+        return (
+            not self.live
+            and self.rounds_planned > 0  # a config.toml to resume from
+            and self.state in (STOPPED, INTERRUPTED, NOT_STARTED)
+        )
 
     def sentence(self) -> str:
         """'stopped after 1 of 3 rounds; resumable': the state in a line."""
