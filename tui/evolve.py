@@ -299,6 +299,10 @@ class EvolveScreen(Screen):
     def _stop_pressed(self) -> None:
         self.action_stop()
 
+    @on(Button.Pressed, "#analyze")
+    def _analyze_pressed(self) -> None:
+        self.action_analyze()
+
     def form_flags(self) -> dict[str, Any]:
         def value(name: str) -> str:
             return self.query_one(f"#f-{name}", Input).value.strip()

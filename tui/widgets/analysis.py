@@ -5,16 +5,16 @@ where the report and its PNG plots are (open them with the system's image viewer
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Static
 
 from arena.analysis.job import Report
 from arena.analysis.report import summary_lines
 from arena.analysis.stats import Interval
 
 EMPTY = (
-    "[dim]a: analyse this run's champions against a set of warriors (their generality, "
-    "KotH, cycles; the paper's plots as PNG files)[/]"
+    "[dim]analyse this run's champions against a set of warriors: generality, KotH, "
+    "cycles, and the paper's plots as PNG files[/]"
 )
 
 
@@ -31,10 +31,13 @@ def _mean(value: Interval) -> str:
 
 
 class AnalysisPanel(Vertical):
-    """What an analysis found: a table per round and the report's paths."""
+    """What an analysis found: a table per round and the report's paths. Its Analyze
+    button (or the key a) is handled by the screen, which owns the run."""
 
     def compose(self) -> ComposeResult:
-        yield Static(EMPTY, id="analysis-status")
+        with Horizontal(id="analysis-bar"):
+            yield Button("Analyze", id="analyze", compact=True)
+            yield Static(EMPTY, id="analysis-status")
         yield DataTable(id="analysis-table", zebra_stripes=True, cursor_type="row")
         yield Static("", id="analysis-summary")
 
@@ -65,7 +68,12 @@ class AnalysisPanel(Vertical):
             f"{analysis.stats.cached} from the cache"
         )
         lines = [_escape(line.removeprefix("- ")) for line in summary_lines(analysis)]
-        lines += [f"[yellow]warning:[/] {_escape(w)}" for w in analysis.warnings + report.skipped]
+        lines += [f"[yellow]warning:[/] {_escape(w)}" for w in analysis.warnings]
+        if report.skipped:
+            first = "; ".join(report.skipped[:2]) + (" ..." if len(report.skipped) > 2 else "")
+            lines.append(
+                f"[yellow]{len(report.skipped)} file(s) of the set left out:[/] {_escape(first)}"
+            )
         lines.append(f"[b]report:[/] {_escape(str(report.report))}")
         if report.plots:
             lines.append(f"[b]plots[/] ({len(report.plots)} PNG) in {_escape(str(report.folder))}:")
