@@ -4,6 +4,7 @@ analysis of a run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +151,10 @@ async def test_stopped_finished_and_limit_runs_are_labelled_truthfully(tmp_path:
     await make_run_dir(finished, rounds=2)
     await make_stopped_run(stopped, stop_after=3, rounds=2)
     await make_stopped_run(limited, stop_after=10**6, rounds=2, time_limit=0.001)
+    crashed = tmp_path / "crashed"  # its process died mid-run: the summary says "running"
+    await make_stopped_run(crashed, stop_after=3, rounds=2)
+    summary = json.loads((crashed / "summary.json").read_text())
+    (crashed / "summary.json").write_text(json.dumps({**summary, "status": "running"}))
     app = ArenaApp("evolve")
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await evolve(pilot)
@@ -157,6 +162,7 @@ async def test_stopped_finished_and_limit_runs_are_labelled_truthfully(tmp_path:
             (finished, "■ finished", False),
             (stopped, "■ stopped", True),
             (limited, "■ time limit", False),
+            (crashed, "■ interrupted", True),
         ):
             await open_dir(pilot, screen, run_dir)
             assert screen.mode == "viewing"
@@ -170,7 +176,8 @@ async def test_stopped_finished_and_limit_runs_are_labelled_truthfully(tmp_path:
                 "Resume" if resumable else "Pause"
             )
             assert screen.query_one("#pause", Button).disabled is not resumable
-        assert "time_limit" in text_of(screen, "#run-facts")
+            if run_dir == limited:
+                assert "time_limit" in text_of(screen, "#run-facts")
 
 
 async def test_a_run_another_process_writes_is_followed_until_it_goes(tmp_path: Path):
