@@ -65,3 +65,25 @@ async def make_run_dir(path, **overrides) -> list:
     finally:
         await run.close()
     return events
+
+
+async def make_stopped_run(path, stop_after: int, **overrides) -> list:
+    """An offline run stopped (as the Stop button does) once ``stop_after`` events are in."""
+    from arena.evolve.config import resolve
+    from arena.evolve.session import open_run
+
+    events: list = []
+    holder: dict = {}
+
+    def seen(event) -> None:
+        events.append(event)
+        if len(events) >= stop_after:
+            holder["run"].red_queen.stop()
+
+    run = open_run(resolve(flags={**TINY, **overrides}), path, on_event=seen)
+    holder["run"] = run
+    try:
+        await run.red_queen.run()
+    finally:
+        await run.close()
+    return events

@@ -1,4 +1,5 @@
-"""The evolve screen: start a Digital Red Queen run, or attach to a run directory.
+"""The evolve screen, a run console: start a Digital Red Queen run, open any run
+directory, resume a stopped one, trace a champion's lineage, analyse a run.
 
 A run started here goes through ``arena.evolve.session.open_run``, exactly as
 ``arena evolve`` does, into a run directory; it runs in a child process
@@ -8,6 +9,10 @@ that attaches to an existing run directory), queues the events, and a coalesced
 ``EventsReady`` message tells the screen to drain them; the screen redraws at most
 four times a second, and only while it is shown. Pause, resume and stop go to the
 child over a pipe.
+
+What a run dir is in (running in another process, stopped, finished, stopped by a limit,
+interrupted) comes from ``arena.evolve.status``; a stopped run is resumed through the
+run driver exactly as ``arena evolve --resume`` does (``ChildRun(resume=True)``).
 """
 
 from __future__ import annotations
@@ -39,19 +44,27 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+from arena.analysis.job import Report, analyze_runs, default_against
+from arena.errors import ArenaError
+from arena.evolve.best import ancestors
 from arena.evolve.config import RunConfig, resolve
 from arena.evolve.driver import ChildRun
 from arena.evolve.events import Event
-from arena.evolve.store import EventFollower
+from arena.evolve.status import RunStatus, run_dir_problem, run_status
+from arena.evolve.store import EventFollower, writer_of
 from arena.evolve.view import RunView, read_config
+from arena.hill import default_cache_dir
 from arena.paths import data_dir
 from arena.settings import PRESETS, SettingsError
-from tui.widgets.dialogs import AskText, PickOne, warrior_files
+from tui.widgets.analysis import AnalysisPanel
+from tui.widgets.dialogs import AskText, Confirm, PickOne, warrior_files
 from tui.widgets.heatmap import Heatmap
+from tui.widgets.lineage import LineagePanel
 from tui.widgets.navbar import NavBar
 from tui.widgets.plot import LinePlot, Series
 
 POLL_INTERVAL = 0.25  # seconds between looks at a followed events.jsonl
+WRITER_CHECK = 1.0  # seconds between looks at whether a followed run's writer is alive
 LOG_LIMIT = 2000
 RENDER_INTERVAL = 0.25  # seconds between redraws of a live run
 
@@ -91,6 +104,42 @@ class RunFinished(Message):
         super().__init__()
 
 
+class WriterGone(Message):
+    """The process writing a followed run ended (or a run nobody writes was read)."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        super().__init__()
+
+
+class AnalysisDone(Message):
+    def __init__(self, report: Report | None, error: str | None = None) -> None:
+        self.report = report
+        self.error = error
+        super().__init__()
+
+
+class AnalysisProgress(Message):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__()
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, AnalysisProgress)
+
+
+STATE_LABELS = {
+    "finished": "[b]■ finished[/]",
+    "stopped": "[b yellow]■ stopped[/]",
+    "interrupted": "[b red]■ interrupted[/]",
+    "time limit": "[b magenta]■ time limit[/]",
+    "cost limit": "[b magenta]■ cost limit[/]",
+    "token limit": "[b magenta]■ token limit[/]",
+    "not started": "[dim]□ not started[/]",
+    "running": "[b cyan]◉ running elsewhere[/]",
+}
+
+
 class EvolveScreen(Screen):
     """Start, attach to and watch Red Queen runs."""
 
@@ -101,6 +150,8 @@ class EvolveScreen(Screen):
         Binding("x", "stop", "Stop"),
         Binding("e", "edit_champion", "Edit champion", show=False),
         Binding("b", "battle_champion", "Battle champion", show=False),
+        Binding("l", "lineage", "Lineage", show=False),
+        Binding("a", "analyze", "Analyze", show=False),
     ]
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
@@ -109,7 +160,10 @@ class EvolveScreen(Screen):
         super().__init__()
         self.state = RunView()
         self.run_dir: Path | None = None
-        self.mode = "idle"  # idle | running | paused | following | finished
+        # idle | running | paused (our child) | following (another process writes the
+        # run) | viewing (nobody writes it: self.status says what it is)
+        self.mode = "idle"
+        self.status: RunStatus | None = None
         self._pending: deque[Event] = deque()
         self._child: ChildRun | None = None
         self._lock = threading.Lock()
@@ -173,6 +227,7 @@ class EvolveScreen(Screen):
                     yield Input(placeholder="runs/<time>-seed<seed>", id="f-run_dir")
                 yield Static("", id="evolve-problem", classes="problem")
             with TabPane("Progress", id="progress"), VerticalScroll():
+                yield Static("", id="run-facts")
                 with Horizontal(classes="progress-row"):
                     yield Label("round     ", classes="progress-label")
                     yield ProgressBar(id="round-bar", show_eta=False)
@@ -189,10 +244,14 @@ class EvolveScreen(Screen):
             with TabPane("Champions", id="champions"), Vertical():
                 yield DataTable(id="champion-table", cursor_type="row", zebra_stripes=True)
                 yield Static(
-                    "[dim]e: open in the editor   b: battle it   (select a row)[/]",
+                    "[dim]e: open in the editor   b: battle it   l: its lineage   (select a row)[/]",
                     id="champion-hint",
                 )
                 yield Static("", id="champion-code")
+            with TabPane("Lineage", id="lineage"):
+                yield LineagePanel(id="lineage-panel")
+            with TabPane("Analysis", id="analysis"), VerticalScroll():
+                yield AnalysisPanel(id="analysis-panel")
             with TabPane("Log", id="log"):
                 yield RichLog(id="evolve-log", markup=True, wrap=False, max_lines=LOG_LIMIT)
         yield Footer()
@@ -218,8 +277,9 @@ class EvolveScreen(Screen):
         self.query_one("#start", Button).disabled = live
         self.query_one("#attach", Button).disabled = live
         pause = self.query_one("#pause", Button)
-        pause.disabled = not live
-        pause.label = "Resume" if mode == "paused" else "Pause"
+        pausable = self.resumable and mode == "viewing"
+        pause.disabled = not (live or pausable)
+        pause.label = "Resume" if mode == "paused" or pausable else "Pause"
         self.query_one("#stop", Button).disabled = mode not in ("running", "paused", "following")
         self._render_status()
 
@@ -238,6 +298,10 @@ class EvolveScreen(Screen):
     @on(Button.Pressed, "#stop")
     def _stop_pressed(self) -> None:
         self.action_stop()
+
+    @on(Button.Pressed, "#analyze")
+    def _analyze_pressed(self) -> None:
+        self.action_analyze()
 
     def form_flags(self) -> dict[str, Any]:
         def value(name: str) -> str:
@@ -261,32 +325,79 @@ class EvolveScreen(Screen):
             flags["hill"] = hill
         return flags
 
+    @property
+    def resumable(self) -> bool:
+        """The run shown is one nobody writes that ``--resume`` would go on with."""
+        return self.run_dir is not None and self.status is not None and self.status.resumable
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#evolve-problem", Static).update(text)
+        self.query_one(TabbedContent).active = "setup"
+
     def action_start(self) -> None:
         if self.mode in ("running", "paused"):
             self.notify("A run is going: stop it first.")
             return
-        problem = self.query_one("#evolve-problem", Static)
         try:
             config = resolve(flags=self.form_flags())
         except (SettingsError, ValueError) as exc:
-            problem.update(str(exc))
-            self.query_one(TabbedContent).active = "setup"
+            self._problem(str(exc))
             return
-        problem.update("")
+        self.query_one("#evolve-problem", Static).update("")
         run_dir_text = self.query_one("#f-run_dir", Input).value.strip()
-        self.start_run(config, Path(run_dir_text) if run_dir_text else None)
+        run_dir = Path(run_dir_text).expanduser() if run_dir_text else None
+        status = run_status(run_dir) if run_dir is not None and run_dir.is_dir() else None
+        if status is not None and status.live:
+            self._problem(f"{run_dir}: {status.sentence()}; attach to it (ctrl+o)")
+        elif status is not None and status.has_run:
+            self._offer_resume(status)
+        else:
+            self.start_run(config, run_dir)
+
+    def _offer_resume(self, status: RunStatus) -> None:
+        """Start on a dir that holds a run: resume it (its own settings), or pick another."""
+        if not status.resumable:
+            self._problem(
+                f"{status.path} already holds a run ({status.sentence()}); "
+                "choose another run dir for a new run"
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.resume_run(status.path)
+
+        self.app.push_screen(
+            Confirm(
+                f"A run is already in {status.path}",
+                f"It is {status.sentence()}.\nResume it with its own settings (its "
+                "config.toml, as arena evolve --resume does)? For a new run, choose "
+                "another run dir.",
+                yes="Resume",
+            ),
+            answered,
+        )
 
     def start_run(self, config: RunConfig, run_dir: Path | None) -> None:
         """Start a run (the same as ``arena evolve``) and watch it."""
         from arena.evolve.session import default_run_dir
 
+        self._play(Path(run_dir) if run_dir else default_run_dir(config), config)
+
+    def resume_run(self, run_dir: Path) -> None:
+        """Resume a stopped run (the same as ``arena evolve --resume``) and watch it."""
+        self._play(Path(run_dir), None)
+
+    def _play(self, run_dir: Path, config: RunConfig | None) -> None:
+        """Play a new run (``config``) or resume the one in ``run_dir`` (None) in a child."""
         self._stop_following()
-        self.run_dir = Path(run_dir) if run_dir else default_run_dir(config)
-        self._reset(config)
+        self.run_dir = run_dir
+        self._reset(config or read_config(run_dir))
+        self.status = None
         self._set_mode("running")
         self.query_one(TabbedContent).active = "progress"
         self._generation += 1
-        self._run_worker(self._generation, config, self.run_dir)
+        self._run_worker(self._generation, config, run_dir)
 
     def _reset(self, config: RunConfig | None) -> None:
         self.state = RunView(config)
@@ -295,12 +406,14 @@ class EvolveScreen(Screen):
         self.query_one("#evolve-log", RichLog).clear()
         self.query_one("#champion-table", DataTable).clear()
         self.query_one("#champion-code", Static).update("")
+        self.query_one(LineagePanel).clear()
         self._render_all()
 
     @work(thread=True, exclusive=True, group="evolve-run")
-    def _run_worker(self, generation: int, config: RunConfig, run_dir: Path) -> None:
-        """Start the run in a child process, follow its events, report how it ended."""
-        child = ChildRun(config, run_dir)
+    def _run_worker(self, generation: int, config: RunConfig | None, run_dir: Path) -> None:
+        """Start (or, without a config, resume) the run in a child process, follow its
+        events, report how it ended."""
+        child = ChildRun(config, run_dir, resume=config is None)
         with self._lock:
             self._child = child
         follower = EventFollower(run_dir)
@@ -345,10 +458,16 @@ class EvolveScreen(Screen):
         return child is not None and child.send(name)
 
     def action_pause(self) -> None:
+        """Pause or resume our run; on a stopped run nobody writes, resume it from disk."""
         if self.mode == "running" and self._call_in_run("pause"):
             self._set_mode("paused")
         elif self.mode == "paused" and self._call_in_run("resume"):
             self._set_mode("running")
+        elif self.mode == "viewing" and self.run_dir is not None and self.status is not None:
+            if self.status.resumable:
+                self.resume_run(self.run_dir)
+            else:
+                self.notify(f"Not resumable here: {self.status.sentence()}")
 
     def action_stop(self) -> None:
         if self.mode in ("running", "paused"):
@@ -356,7 +475,7 @@ class EvolveScreen(Screen):
                 self.notify("stopping after the candidates in flight…")
         elif self.mode == "following":
             self._stop_following()
-            self._set_mode("finished")
+            self._show_state()
 
     @on(RunFinished)
     def _finished(self, message: RunFinished) -> None:
@@ -365,13 +484,20 @@ class EvolveScreen(Screen):
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
             self.query_one("#evolve-problem", Static).update(message.error)
-        elif message.stopped:
-            self.notify(
-                f"run stopped; resume it with arena evolve --resume --run-dir {self.run_dir}"
-            )
+        status = self._show_state()
+        if message.error or status is None:
+            return
+        if status.resumable:
+            self.notify(f"run {status.sentence()}: press p to resume it")
         else:
-            self.notify(f"run finished: {self.run_dir}")
-        self._set_mode("finished")
+            self.notify(f"run {status.sentence()}: {self.run_dir}")
+
+    def _show_state(self) -> RunStatus | None:
+        """Nobody of ours writes the run now: say what its directory says it is."""
+        self.status = run_status(self.run_dir) if self.run_dir is not None else None
+        self._set_mode("viewing" if self.run_dir is not None else "idle")
+        self._render_all()
+        return self.status
 
     # ---- attaching
     def action_attach(self) -> None:
@@ -385,34 +511,52 @@ class EvolveScreen(Screen):
                 self.attach(Path(value).expanduser())
 
         self.app.push_screen(
-            AskText(
-                "Attach to which run directory?", str(default or "runs/"), check=_run_dir_problem
-            ),
+            AskText("Open which run directory?", str(default or "runs/"), check=_run_dir_problem),
             done,
         )
 
     def attach(self, run_dir: Path) -> None:
-        """Show a run directory and follow it while it grows."""
+        """Show a run directory; follow it while another process writes it."""
         self._stop_following()
         self.run_dir = run_dir
         self._reset(read_config(run_dir))
-        self._set_mode("following")
+        self.status = run_status(run_dir)
+        self._set_mode("following" if self.status.live else "viewing")
+        if not self.status.live:
+            self.notify(f"{run_dir.name}: {self.status.sentence()}; nobody is writing it")
         self.query_one(TabbedContent).active = "progress"
         self._generation += 1
-        self._follow_worker(self._generation, run_dir)
+        self._follow_worker(self._generation, run_dir, self.status.live)
 
     def _stop_following(self) -> None:
         self.workers.cancel_group(self, "evolve-follow")
 
     @work(thread=True, exclusive=True, group="evolve-follow")
-    def _follow_worker(self, generation: int, run_dir: Path) -> None:
+    def _follow_worker(self, generation: int, run_dir: Path, live: bool) -> None:
+        """Read the run's events; while ``live``, go on until its writer is gone."""
         worker = get_current_worker()
         follower = EventFollower(run_dir)
+        next_check = time.monotonic() + WRITER_CHECK
         while not worker.is_cancelled and generation == self._generation:
-            events = follower.poll()
-            if events:
-                self._push(generation, events)
+            self._push(generation, follower.poll())
+            if not live:
+                return
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + WRITER_CHECK
+                if writer_of(run_dir) is None:
+                    self._push(generation, follower.poll())  # its last lines
+                    self.post_message(WriterGone(generation))
+                    return
             time.sleep(POLL_INTERVAL)
+
+    @on(WriterGone)
+    def _writer_gone(self, message: WriterGone) -> None:
+        if message.generation != self._generation or self.mode != "following":
+            return
+        self._drain()
+        status = self._show_state()
+        if status is not None:
+            self.notify(f"the run's process ended: {status.sentence()}")
 
     # ---- events
     @on(EventsReady)
@@ -453,9 +597,11 @@ class EvolveScreen(Screen):
             "running": "[b green]▶ running[/]",
             "paused": "[b yellow]‖ paused[/]",
             "following": "[b cyan]◉ following[/]",
-            "finished": "[b]■ finished[/]",
         }
-        text = labels.get(self.mode, self.mode)
+        if self.mode == "viewing" and self.status is not None:
+            text = STATE_LABELS.get(self.status.state, self.status.state)
+        else:
+            text = labels.get(self.mode, self.mode)
         if self.mode != "idle":
             done = len(state.rounds)
             if state.done:
@@ -468,9 +614,22 @@ class EvolveScreen(Screen):
                 )
         self.query_one("#evolve-status", Static).update(text + f"[dim]{where}[/]")
 
+    def _render_facts(self) -> None:
+        """The run's state in words, and its spend against its caps."""
+        state = self.state
+        lines = []
+        if self.status is not None and self.mode in ("viewing", "following"):
+            lines.append(self.status.sentence())
+        spend = f"[b]spend[/] {_escape(state.spend_line())}"
+        if state.config.time_limit:
+            spend += f"; time limit {state.config.time_limit:g} s"
+        lines.append(spend)
+        self.query_one("#run-facts", Static).update("\n".join(lines))
+
     def _render_all(self) -> None:
         state = self.state
         self._render_status()
+        self._render_facts()
         rounds_bar = self.query_one("#round-bar", ProgressBar)
         rounds_bar.update(total=state.config.rounds, progress=len(state.rounds))
         cand_bar = self.query_one("#candidate-bar", ProgressBar)
@@ -547,6 +706,81 @@ class EvolveScreen(Screen):
             code.update("")
             return
         code.update(f"[b]round {info.round} champion[/]\n{_escape(info.code)}")
+        self._show_lineage()
+
+    def _show_lineage(self) -> bool:
+        """Trace the selected champion back through its parents (Lineage tab)."""
+        info = self.selected_champion()
+        panel = self.query_one(LineagePanel)
+        if info is None or info.champion_id is None:
+            panel.clear()
+            return False
+        by_id = self.state.candidates_by_id
+        chain = ancestors(int(info.champion_id), by_id)
+        panel.show(f"round {info.round} champion #{info.champion_id}", chain, by_id)
+        return bool(chain)
+
+    def action_lineage(self) -> None:
+        if not self._show_lineage():
+            self.notify("No champion selected (Champions tab).")
+            return
+        self.query_one(TabbedContent).active = "lineage"
+
+    # ---- analysis
+    def action_analyze(self) -> None:
+        """Ask for the set (default: the run's own), then analyse the run in a worker."""
+        if self.run_dir is None or not self.state.rounds:
+            self.notify("Open a run with a finished round first (ctrl+o).")
+            return
+        run_dir = self.run_dir
+        default = ", ".join(default_against(self.state.config))
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            against = [p.strip() for p in value.split(",") if p.strip()]
+            self.query_one(TabbedContent).active = "analysis"
+            self.query_one(AnalysisPanel).working(f"analysing {run_dir.name}…")
+            self._analysis_worker(run_dir, against)
+
+        self.app.push_screen(
+            AskText(
+                "Judge the run's champions against which warriors? (files or folders, comma "
+                "separated)",
+                default,
+            ),
+            done,
+        )
+
+    @work(thread=True, exclusive=True, group="evolve-analysis")
+    def _analysis_worker(self, run_dir: Path, against: list[str]) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(AnalysisProgress(f"{stage}: {done}/{total} battles"))
+
+        try:
+            report = analyze_runs(
+                [run_dir], against, cache_dir=default_cache_dir(), progress=progress
+            )
+        except ArenaError as exc:
+            self.post_message(AnalysisDone(None, str(exc)))
+        except Exception as exc:  # shown on the screen, never a traceback there
+            self.post_message(AnalysisDone(None, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(AnalysisDone(report))
+
+    @on(AnalysisProgress)
+    def _analysis_progress(self, message: AnalysisProgress) -> None:
+        self.query_one(AnalysisPanel).working(message.text)
+
+    @on(AnalysisDone)
+    def _analysis_done(self, message: AnalysisDone) -> None:
+        panel = self.query_one(AnalysisPanel)
+        if message.report is None:
+            panel.failed(message.error or "unknown error")
+            self.notify(message.error or "analysis failed", severity="error")
+        else:
+            panel.show(message.report)
+            self.notify(f"report: {message.report.report}")
 
     def action_edit_champion(self) -> None:
         info = self.selected_champion()
@@ -597,7 +831,4 @@ def _escape(text: str) -> str:
 
 
 def _run_dir_problem(value: str) -> str | None:
-    path = Path(value).expanduser()
-    if not (path / "config.toml").exists() and not (path / "events.jsonl").exists():
-        return f"{value}: not a run directory (no config.toml or events.jsonl)"
-    return None
+    return run_dir_problem(Path(value).expanduser()) if value else "give a run directory"

@@ -45,10 +45,13 @@ ABOUT = {
     ),
     "evolve": (
         "Digital Red Queen evolution. Fill in Setup and start a run (the same run "
-        "`arena evolve` makes, in a run directory), or attach to a run directory to follow "
-        "it live. Progress shows the best fitness per round, generality over rounds (needs "
-        "a held-out folder), the MAP-Elites archive and model statistics. In Champions, "
-        "**e** opens a champion in the editor and **b** battles it."
+        "`arena evolve` makes, in a run directory), or open a run directory: the bar says "
+        "whether it is running elsewhere (followed live), stopped, interrupted, finished or "
+        "ended by a limit, and **p** resumes a stopped one as `arena evolve --resume` does. "
+        "Progress shows the run's spend, the best fitness per round, generality over rounds "
+        "(needs a held-out folder), the MAP-Elites archive and model statistics. In "
+        "Champions, **e** opens a champion in the editor, **b** battles it and **l** shows "
+        "its lineage with a diff of each step; **a** analyses the run (Analysis tab)."
     ),
     "prompts": (
         "Edit the prompt templates the models get. The preview fills them with example "

@@ -26,6 +26,7 @@ from arena.analysis import (
     prepare_out_dir,
     write_report,
 )
+from arena.analysis.job import OUT
 from arena.analysis.ncd import COMPRESSORS
 from arena.analysis.report import REPORT
 from arena.bench import load_set
@@ -33,8 +34,6 @@ from arena.commands.flags import hill_option, settings_for
 from arena.commands.hill import cache_options, check_rounds_fit, progress_bar, run_options
 from arena.hill import ResultCache, default_cache_dir
 from arena.mars.engine import available_threads
-
-OUT = "analysis"
 
 
 class StageBars:

@@ -16,11 +16,13 @@ Only the run's own measurements count, never a set it was not given:
 Only evolved warriors are candidates: a champion whose load image is an initial
 opponent's (a warm-start seed that won its round unchanged) is never the result. Ties
 go to the earlier round. ``lineage`` follows the parent links of the events back to the
-fresh warrior or seed the champion descends from.
+fresh warrior or seed the champion descends from; ``ancestors`` gives those events and
+``code_diff`` what each step changed, for a person tracing a champion back.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +91,27 @@ def lineage(candidate_id: int, by_id: dict[int, CandidateEvent]) -> tuple[dict[s
         chain.append(step)
         current = event.parent
     return tuple(chain)
+
+
+def ancestors(candidate_id: int, by_id: dict[int, CandidateEvent]) -> list[CandidateEvent]:
+    """The events of ``lineage(candidate_id)``: the candidate first, then its parents."""
+    return [by_id[step["id"]] for step in lineage(candidate_id, by_id)]
+
+
+def code_diff(child: CandidateEvent, parent: CandidateEvent | None) -> str:
+    """A unified diff of a candidate's code against its parent's (all added when it has
+    none recorded), so a person sees what the model changed."""
+    before = (parent.code or "") if parent is not None else ""
+    after = child.code or ""
+    name = f"#{parent.id} {parent.kind}" if parent is not None else "(no parent)"
+    lines = difflib.unified_diff(
+        before.splitlines(),
+        after.splitlines(),
+        fromfile=name,
+        tofile=f"#{child.id} {child.kind}",
+        lineterm="",
+    )
+    return "\n".join(lines)
 
 
 def _warrior(code: str, settings: Settings) -> Warrior | None:

@@ -24,7 +24,7 @@ from arena.evolve.config import RunConfig, load_run_config
 from arena.evolve.economics import Estimate, check_priced, estimate, model_names
 from arena.evolve.evaluator import DaskEvaluator, Evaluator, LocalEvaluator
 from arena.evolve.redqueen import Opponent, RedQueen
-from arena.evolve.store import RunDirError, RunStore
+from arena.evolve.store import RunDirError, RunLock, RunStore
 from arena.paths import data_dir
 from arena.redcode.files import WarriorFileError, load_warrior_files
 from arena.secrets import environment_redactor
@@ -58,11 +58,16 @@ class Run:
     evaluator: Evaluator
     backends: list
     notices: list[str] = field(default_factory=list)  # what resuming repaired, for the user
+    lock: RunLock | None = None  # held while the run may write its directory
 
     async def close(self) -> None:
-        for backend in self.backends:
-            await backend.aclose()
-        self.evaluator.close()
+        try:
+            for backend in self.backends:
+                await backend.aclose()
+            self.evaluator.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def load_warriors(
@@ -260,7 +265,10 @@ def open_run(
     backends = _backends(config)
     evaluator = _evaluator(config, threads)
     notices: list[str] = list(skipped)
+    lock = RunLock(store.root)  # one writer at a time (see arena.evolve.store)
     try:
+        if resume or store.root.exists():
+            lock.acquire()
         if resume:
             notices += store.repair().messages(store.root)
             store.remove_old_checkpoint()
@@ -268,7 +276,9 @@ def open_run(
                 store.write_config(config.to_toml())
         else:
             store.create(config.to_toml())
+            lock.acquire()
     except BaseException:
+        lock.release()
         evaluator.close()
         raise
     red_queen = RedQueen(
@@ -281,4 +291,4 @@ def open_run(
         held_out=held_out,
         on_event=on_event,
     )
-    return Run(config, store, red_queen, evaluator, backends, notices)
+    return Run(config, store, red_queen, evaluator, backends, notices, lock)

@@ -8,6 +8,7 @@ run/
   champions/round_NNN.red  each round's champion (rebuilt from the events if deleted)
   summary.json             per-round results and how the run ended, after every round
   best.red                 the run's strongest evolved warrior (see arena.evolve.best)
+  run.lock                 locked by the process writing the run (its pid inside)
 ```
 
 Guarantees after a crash or ``kill -9`` at any moment:
@@ -21,6 +22,11 @@ Guarantees after a crash or ``kill -9`` at any moment:
   deleted. ``repair`` says what it did, so the user is told;
 * whole files (config, champions, summary) are replaced atomically (``arena.io``).
 
+One writer at a time: the process that plays a run holds an OS lock on ``run.lock``
+(``RunLock``) while it writes, so a second writer is refused and anyone can ask whether
+a run is being written (``writer_of``). The OS drops the lock when the process ends,
+even on ``kill -9``, so a crashed run never looks alive.
+
 Secrets never reach the disk: every string of an event goes through the run's
 redactor (the values of the API-key variables) before it is written.
 """
@@ -28,6 +34,7 @@ redactor (the values of the API-key variables) before it is written.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -47,12 +54,18 @@ from arena.evolve.events import (
 )
 from arena.io import append_durably, write_atomic
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: there runs are not locked, and never look alive
+    fcntl = None  # type: ignore[assignment]
+
 CONFIG = "config.toml"
 EVENTS = "events.jsonl"
 QUARANTINE = "events.quarantine.jsonl"
 SUMMARY = "summary.json"
 BEST = "best.red"
 CHAMPIONS = "champions"
+LOCK = "run.lock"
 OLD_CHECKPOINT = "checkpoint.json"  # written by version 1, never read: removed on resume
 
 
@@ -347,3 +360,84 @@ class EventFollower:
                 self.bad += 1
         self.offset += end + 1
         return events
+
+
+class RunLock:
+    """The lock the process writing a run holds on its ``run.lock`` (see the docstring).
+
+    An ``flock``: it belongs to the open file, so it goes when the process does, however
+    it ends. The file stays (with the last writer's pid, for people); it is never removed,
+    because removing a lock file while another process waits on it would let two in.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = Path(root) / LOCK
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, wait: float = 2.0) -> None:
+        """Take the lock (waiting up to ``wait`` seconds for a passing look to end)."""
+        if self._fd is not None or fcntl is None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise RunDirError(f"cannot lock {self.path} ({exc.strerror or exc})") from None
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    pid = _read_pid(fd)
+                    os.close(fd)
+                    who = f"process {pid}" if pid else "another process"
+                    raise RunDirError(
+                        f"{self.path.parent}: {who} is writing this run; attach to it "
+                        "instead, or stop it first"
+                    ) from None
+                time.sleep(0.05)
+        with contextlib.suppress(OSError):  # the pid is for people: the lock is what counts
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        with contextlib.suppress(OSError):
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _read_pid(fd: int) -> int:
+    try:
+        return int(os.pread(fd, 32, 0).split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def writer_of(root: Path) -> int | None:
+    """The pid of the process writing the run in ``root`` (0 if it cannot be read), or
+    None when no process is writing it."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(Path(root) / LOCK, os.O_RDONLY)
+    except OSError:
+        return None  # never locked, or unreadable: nobody we can see
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_pid(fd)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

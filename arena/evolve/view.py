@@ -5,6 +5,9 @@ The same events come from a live run's ``on_event`` and from a run directory's
 opened later look the same. The CLI's progress and summary and the TUI's evolve screen
 all read a ``RunView``.
 
+``RunView.candidates_by_id`` holds every candidate by id, without its model reply (the bulk of
+an event), so a champion's lineage (``arena.evolve.best.ancestors``) needs no disk read.
+
 ``RunView.spend`` is what the run has spent on model calls (tokens and USD per model,
 ``arena.evolve.economics``), and ``spend_line`` says it with the run's caps, ready for a
 status line or a panel.
@@ -15,7 +18,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +82,7 @@ class RunView:
         self.total_events = 0
         self.rejected = 0  # candidates the hill did not admit
         self.spend = Spend(prices_of(self.config))  # tokens and USD, per model
+        self.candidates_by_id: dict[int, CandidateEvent] = {}  # replies left out
 
     def _empty_grid(self) -> np.ndarray:
         return np.full((len(self.edges[0]) + 1, len(self.edges[1]) + 1), np.nan)
@@ -153,6 +157,8 @@ class RunView:
             self.grid_round = r
         self.candidates += 1
         self.spend.add_event(e)
+        if e.id >= 0:
+            self.candidates_by_id[e.id] = replace(e, reply=None, per_opponent=None)
         if e.backend:
             key = f"{e.backend}/{e.model or '-'}"
             stats = self.models.setdefault(key, ModelStats())
