@@ -6,12 +6,15 @@ Only the run's own measurements count, never a set it was not given:
   against it (measured after each round);
 * without one, every champion plays 1-on-1 (``eval_placements`` placements a pair)
   against the run's initial opponents and against all the evolved champions, and its
-  score is the mean of its KotH against each group: the two groups weigh the same
-  whatever their sizes. Pooled, the champions would outvote the opponents (200 rounds
-  give up to 200 champions, mostly of one lineage), and the warrior that beats that
-  lineage, a narrow specialist, would win: in a 200-round strong-preset run the pooled
-  rule picked a champion scoring 54 against the strong benchmark where the run's
-  champions scored 127-150. With no initial opponent the champions alone judge.
+  score is the lower of its two KotH scores: it must hold its own against both what the
+  run was given and what the run made. Pooled, the champions outvote the opponents (200
+  rounds give up to 200 champions, mostly of one lineage) and a specialist against that
+  lineage wins: in a 200-round strong-preset run the pooled rule picked a champion
+  scoring 54 against the strong benchmark where the run's champions scored 127-150.
+  Averaged, one weak opponent weighs half: against our imp alone the mean picked imp
+  killers scoring 21-23 where the run's champions scored 74-107. The lower score picked
+  well in both (measured on the benchmark's tune half). With no initial opponent the
+  champions alone judge.
 
 Only evolved warriors are candidates: a champion whose load image is an initial
 opponent's (a warm-start seed that won its round unchanged) is never the result. Ties
@@ -161,14 +164,18 @@ def choose_best(
         groups = [g for g in (opponent_warriors, mine) if g]
         described = (
             f"the run's {_count(len(opponent_warriors), 'opponent')} and "
-            f"{_count(len(mine), 'champion')}, each group weighing half "
+            f"{_count(len(mine), 'champion')}, the lower of the two scores "
             f"({placements} placements a pair)"
             if opponent_warriors
             else f"the run's {_count(len(mine), 'champion')} ({placements} placements a pair)"
         )
     scored = [evaluate(mine, group, settings, placements=placements, seed=seed) for group in groups]
-    scores = [sum(r[i].score for r in scored) / len(scored) for i in range(len(mine))]
-    generality = [sum(r[i].generality for r in scored) / len(scored) for i in range(len(mine))]
+    # the lower score, and the generality of that same group
+    weakest = [
+        min(scored, key=lambda r: (r[i].score, r[i].generality))[i] for i in range(len(mine))
+    ]
+    scores = [r.score for r in weakest]
+    generality = [r.generality for r in weakest]
     best_index = max(range(len(champions)), key=lambda i: (scores[i], -i))
     event, _ = champions[best_index]
     return Best(
