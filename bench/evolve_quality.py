@@ -65,6 +65,11 @@ def trend(points: list[tuple[float, float]]) -> tuple[float, float, float, float
     return fit.slope, fit.low, fit.high, fit.p_value
 
 
+def _label(seed: int | str) -> str:
+    """'seed 3' for a seed this script ran, the run dir's name for a scored run."""
+    return f"seed {seed}" if isinstance(seed, int) else str(seed)
+
+
 def summarize(seeds: dict, buckets: int) -> None:
     """The across-seed view: each seed's best.red, and the champions by spans of rounds."""
     print("\nbest.red of each seed (the run's own pick):")
@@ -73,7 +78,9 @@ def summarize(seeds: dict, buckets: int) -> None:
         for row in data["warriors"]:
             if row["warrior"] == "best":
                 picks.append(row["koth"])
-                print(f"  seed {seed}: KotH {row['koth']:.1f}, generality {row['generality']:.2f}")
+                print(
+                    f"  {_label(seed)}: KotH {row['koth']:.1f}, generality {row['generality']:.2f}"
+                )
     if picks:
         print(f"  mean {sum(picks) / len(picks):.1f}, lowest {min(picks):.1f}")
     by_round: dict[int, list[dict]] = {}
@@ -120,8 +127,11 @@ def main() -> None:
     args = parser.parse_args(argv)
     settings = hill_settings("94nop")
     against = [load_warrior_file(p, settings).warrior for p in benchmark_set(args.half)]
-    label = " ".join(extra) or "(defaults)"
-    print(f"configuration: arena evolve {label}; time limit {args.time_limit} per seed")
+    if args.score_runs:
+        print(f"scoring {len(args.score_runs)} existing run(s)")
+    else:
+        label = " ".join(extra) or "(defaults)"
+        print(f"configuration: arena evolve {label}; time limit {args.time_limit} per seed")
     print(f"benchmark: {len(against)} warriors ({args.half} half of {SET_FILE.name}), "
           f"{args.placements} placements a pair")  # fmt: skip
     report: dict = {"configuration": extra, "time_limit": args.time_limit, "seeds": {}}
@@ -155,7 +165,7 @@ def main() -> None:
         results = evaluate(warriors, against, settings, placements=args.placements, seed=7,
                            cache_dir=args.runs / "cache")  # fmt: skip
         rows = []
-        print(f"\nseed {seed}: {len(champions)} rounds in {minutes:.1f} min ({run})")
+        print(f"\n{_label(seed)}: {len(champions)} rounds in {minutes:.1f} min ({run})")
         print(f"{'round':>5} {'koth':>7} {'generality':>10}")
         for path, result in zip(files, results, strict=True):
             name = path.stem
@@ -183,7 +193,7 @@ def main() -> None:
     if best_overall:
         score, generality, seed, name, path = best_overall
         print(
-            f"best: {name} of seed {seed}: KotH {score:.1f}, generality {generality:.2f} ({path})"
+            f"best: {name} of {_label(seed)}: KotH {score:.1f}, generality {generality:.2f} ({path})"
         )
     report["trend"] = {"slope": slope, "low": low, "high": high, "p": p_value}
     report["best"] = best_overall
