@@ -661,9 +661,13 @@ class EvolveScreen(Screen):
             mean = stats.mean_latency
             p95 = stats.p95_latency
             lat = "-" if mean is None else f"{mean:.2f}s (p95 {p95:.2f}s)"
+            spent = self.state.spend.models.get(key)
+            tokens_in, tokens_out = (
+                (spent.prompt_tokens, spent.completion_tokens) if spent else (0, 0)
+            )
             lines.append(
                 f"[b]{key}[/]\n requests {stats.requests}  failures {stats.failures}\n"
-                f" tokens {stats.prompt_tokens:,} in / {stats.completion_tokens:,} out\n"
+                f" tokens {tokens_in:,} in / {tokens_out:,} out\n"
                 f" latency {lat}"
             )
         self.query_one("#model-stats", Static).update(

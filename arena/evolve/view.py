@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from arena.evolve.config import RunConfig, load_run_config
-from arena.evolve.economics import Spend, prices_of
+from arena.evolve.economics import Spend, model_key, prices_of
 from arena.evolve.events import CandidateEvent, Event, RoundEvent
 from arena.scoring import bin_of
 from arena.settings import SettingsError
@@ -32,12 +32,10 @@ from arena.settings import SettingsError
 
 @dataclass
 class ModelStats:
-    """Calls to one backend/model."""
+    """Calls to one backend/model: requests, failures, latency (tokens and cost: ``RunView.spend``)."""
 
     requests: int = 0
     failures: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
     latencies: list[float] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)  # failure texts, counted
 
@@ -160,14 +158,11 @@ class RunView:
         if e.id >= 0:
             self.candidates_by_id[e.id] = replace(e, reply=None, per_opponent=None)
         if e.backend:
-            key = f"{e.backend}/{e.model or '-'}"
-            stats = self.models.setdefault(key, ModelStats())
+            stats = self.models.setdefault(model_key(e.backend, e.model), ModelStats())
             stats.requests += 1
             if e.failure:
                 stats.failures += 1
                 stats.reasons[e.failure[:120]] += 1
-            stats.prompt_tokens += e.prompt_tokens or 0
-            stats.completion_tokens += e.completion_tokens or 0
             if e.latency is not None:
                 stats.latencies.append(float(e.latency))
         where = f"r{r} #{e.id} {e.kind:<9}"
