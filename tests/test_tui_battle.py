@@ -15,6 +15,7 @@ from tui.battle import SPEEDS, BattleScreen, FrameReady
 from tui.widgets.core_map import CoreMap
 from tui.widgets.dialogs import WarriorPicker
 from tui.widgets.listing import Listing
+from tui.widgets.plot import LinePlot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -195,6 +196,29 @@ async def test_an_older_frame_never_replaces_a_newer_one():
         screen.post_message(FrameReady(older, session))
         await settle(pilot)
         assert screen.frame is newer and screen.frame.steps == 7
+
+
+async def test_the_process_graph_is_redrawn_a_few_times_a_second_while_running():
+    app = ArenaApp()
+    async with app.run_test(size=(160, 48)) as pilot:  # wide: the graph is shown
+        screen = await battle(pilot)
+        session = screen.session
+        plot = screen.query_one(LinePlot)
+        assert plot.series[0].x == (0.0,)  # the loaded battle, drawn at once
+        await pilot.pause(tui.battle.PLOT_INTERVAL)
+        screen.running = True  # as if the run worker were going (it is not started)
+        try:
+            for steps in (7, 9):
+                with session.lock:
+                    session.step(steps)
+                    frame = session.frame()
+                screen.show_frame(frame)
+            # the first frame is drawn, the second (right after it) put off
+            assert plot.series[0].x[-1] == 7
+            await pilot.pause(tui.battle.PLOT_INTERVAL + 0.2)
+            assert plot.series[0].x[-1] == 16  # drawn when the interval was over
+        finally:
+            screen.running = False
 
 
 async def test_load_dialog_takes_a_hill_and_every_battle_setting():

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -62,6 +63,7 @@ FRAME_INTERVAL = 1 / 30  # at most ~30 frames a second
 MAX_FRAME_INTERVAL = 0.25  # at least 4, however slow drawing is
 RUN_CHUNK = 2048  # most instructions per engine call while running
 YIELD_SHARE = 0.5  # sleep this share of each chunk's engine time while running
+PLOT_INTERVAL = 0.25  # the process graph is redrawn at most 4 times a second while running
 
 
 def default_warriors() -> list[Path]:
@@ -180,6 +182,8 @@ class BattleScreen(Screen):
         self._run_fast = False
         self._run_cdb: str | None = None
         self._plotted: tuple[int, int] = (-1, -1)
+        self._plotted_at = 0.0  # time.monotonic() of the last redraw of the graph
+        self._plot_timer: Timer | None = None  # a redraw put off while running
 
     # ---- layout
     def compose(self) -> ComposeResult:
@@ -197,7 +201,7 @@ class BattleScreen(Screen):
                 yield BreakpointsPanel(id="breakpoints")
                 with VerticalScroll(id="pspace-box"):
                     yield Static("", id="pspace")
-                yield LinePlot(empty="no processes yet", id="procs-plot")
+                yield LinePlot(title="Processes", empty="no processes yet", id="procs-plot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -206,7 +210,6 @@ class BattleScreen(Screen):
         self.query_one("#queue").border_title = "Process queues"
         self.query_one("#pspace-box").border_title = "P-space"
         self.query_one("#breakpoints").border_title = "Breakpoints"
-        self.query_one("#procs-plot").border_title = "Processes"
         self.query_one("#cdb").border_title = "cdb  (: to type, esc to close, help)"
         self._render_status()
         if self._generation == 0:  # nothing asked for yet: our two classics
@@ -384,13 +387,25 @@ class BattleScreen(Screen):
             _set_text(self.query_one("#cell-info", Static), self._cell_text(self.frame))
 
     def _plot(self, frame: Frame) -> None:
-        """Each warrior's process count over this round (thinned to the plot's width)."""
+        """Each warrior's process count over this round (thinned to the plot's width).
+
+        While the battle runs the graph is redrawn at most every PLOT_INTERVAL (drawing
+        it costs a few ms, the frames come 30 times a second); a redraw put off is done
+        when the interval is over or the run stops, so the graph catches up with the
+        last frame.
+        """
         plot = self.query_one(LinePlot)
         history = frame.history
         key = (len(history), history[-1][0] if history else -1)
         if key == self._plotted or not plot.display:
             return
+        wait = self._plotted_at + PLOT_INTERVAL - time.monotonic()
+        if self.running and wait > 0:
+            if self._plot_timer is None:
+                self._plot_timer = self.set_timer(wait, self._plot_put_off)
+            return
         self._plotted = key
+        self._plotted_at = time.monotonic()
         room = max(8, 2 * plot.size.width)
         every = max(1, -(-len(history) // room))
         points = history[::every]
@@ -398,11 +413,21 @@ class BattleScreen(Screen):
             points = (*points, history[-1])
         plot.set_series(
             [
-                Series(name, tuple(float(h[w + 1]) for h in points), warrior_color(w))
+                Series(
+                    name,
+                    tuple(float(h[w + 1]) for h in points),
+                    warrior_color(w),
+                    x=tuple(float(h[0]) for h in points),
+                )
                 for w, name in enumerate(frame.names)
             ]
         )
         plot.border_subtitle = f"step {history[-1][0]:,}" if history else ""
+
+    def _plot_put_off(self) -> None:
+        self._plot_timer = None
+        if self.frame is not None:
+            self._plot(self.frame)
 
     def _pspace_text(self, frame: Frame) -> str:
         lines = []
@@ -552,6 +577,11 @@ class BattleScreen(Screen):
     @on(RunStopped)
     def _run_stopped(self, message: RunStopped) -> None:
         self._render_status()
+        if self._plot_timer is not None:  # the graph shows where the run stopped, now
+            self._plot_timer.stop()
+            self._plot_timer = None
+        if self.frame is not None:
+            self._plot(self.frame)
 
     @on(StoppedAtBreakpoint)
     def _at_breakpoint(self, message: StoppedAtBreakpoint) -> None:

@@ -235,8 +235,16 @@ class EvolveScreen(Screen):
                     yield Label("candidate ", classes="progress-label")
                     yield ProgressBar(id="candidate-bar", show_eta=False)
                 with Horizontal(id="plots"):
-                    yield LinePlot(id="fitness-plot", empty="best fitness per round: none yet")
-                    yield LinePlot(id="generality-plot", empty="generality: needs a held-out set")
+                    yield LinePlot(
+                        id="fitness-plot",
+                        title="Best fitness per round",
+                        empty="best fitness per round: none yet",
+                    )
+                    yield LinePlot(
+                        id="generality-plot",
+                        title="Generality per round",
+                        empty="generality: needs a held-out set",
+                    )
                 with Horizontal(id="grid-row"):
                     yield Heatmap(id="heatmap")
                     yield Static("", id="model-stats")
@@ -257,8 +265,6 @@ class EvolveScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#fitness-plot").border_title = "Best fitness per round"
-        self.query_one("#generality-plot").border_title = "Generality per round"
         self.query_one("#heatmap").border_title = "MAP-Elites archive"
         self.query_one("#model-stats").border_title = "Models"
         table = self.query_one("#champion-table", DataTable)
