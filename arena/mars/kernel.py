@@ -433,10 +433,138 @@ def run_round(
                 addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[62][1])
                 addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[62][2])
                 nextpc = execute(HOT[62][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-            else:
+            elif handler == 64:
                 addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[63][1])
                 addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[63][2])
                 nextpc = execute(HOT[63][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 65:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[64][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[64][2])
+                nextpc = execute(HOT[64][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 66:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[65][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[65][2])
+                nextpc = execute(HOT[65][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 67:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[66][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[66][2])
+                nextpc = execute(HOT[66][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 68:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[67][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[67][2])
+                nextpc = execute(HOT[67][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 69:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[68][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[68][2])
+                nextpc = execute(HOT[68][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 70:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[69][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[69][2])
+                nextpc = execute(HOT[69][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 71:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[70][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[70][2])
+                nextpc = execute(HOT[70][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 72:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[71][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[71][2])
+                nextpc = execute(HOT[71][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 73:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[72][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[72][2])
+                nextpc = execute(HOT[72][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 74:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[73][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[73][2])
+                nextpc = execute(HOT[73][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 75:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[74][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[74][2])
+                nextpc = execute(HOT[74][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 76:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[75][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[75][2])
+                nextpc = execute(HOT[75][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 77:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[76][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[76][2])
+                nextpc = execute(HOT[76][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 78:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[77][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[77][2])
+                nextpc = execute(HOT[77][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 79:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[78][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[78][2])
+                nextpc = execute(HOT[78][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 80:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[79][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[79][2])
+                nextpc = execute(HOT[79][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 81:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[80][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[80][2])
+                nextpc = execute(HOT[80][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 82:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[81][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[81][2])
+                nextpc = execute(HOT[81][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 83:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[82][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[82][2])
+                nextpc = execute(HOT[82][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 84:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[83][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[83][2])
+                nextpc = execute(HOT[83][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 85:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[84][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[84][2])
+                nextpc = execute(HOT[84][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 86:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[85][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[85][2])
+                nextpc = execute(HOT[85][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 87:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[86][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[86][2])
+                nextpc = execute(HOT[86][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 88:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[87][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[87][2])
+                nextpc = execute(HOT[87][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 89:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[88][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[88][2])
+                nextpc = execute(HOT[88][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 90:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[89][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[89][2])
+                nextpc = execute(HOT[89][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 91:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[90][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[90][2])
+                nextpc = execute(HOT[90][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 92:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[91][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[91][2])
+                nextpc = execute(HOT[91][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 93:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[92][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[92][2])
+                nextpc = execute(HOT[92][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 94:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[93][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[93][2])
+                nextpc = execute(HOT[93][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 95:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[94][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[94][2])
+                nextpc = execute(HOT[94][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            else:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[95][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[95][2])
+                nextpc = execute(HOT[95][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
             # fmt: on
         else:
             # ---- the generic path: decode, evaluate both operands, execute
