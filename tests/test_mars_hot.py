@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arena.mars import kernel
-from arena.mars.hot import HOT, HOT_TEXT, handlers
+from arena.mars.hot import HOT, HOT_TEXT, canonical, handlers
 from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
 from arena.mars.layout import (
     CELL,
@@ -29,7 +29,22 @@ from arena.mars.layout import (
     new_core,
 )
 from arena.mars.program import Program
-from arena.redcode.model import LDP, STP, Warrior
+from arena.redcode.model import (
+    CMP,
+    DAT,
+    LDP,
+    M_A,
+    M_B,
+    M_F,
+    M_I,
+    M_X,
+    MOV,
+    MUL,
+    SEQ,
+    SPL,
+    STP,
+    Warrior,
+)
 
 CORE = 61  # small and prime: warriors hit each other and wrap around often
 MAXPROC = 5  # small: SPL often finds the queue full
@@ -131,8 +146,37 @@ def test_handler_numbers_follow_the_hot_list():
     words = np.array([k | a << MODE_SHIFT_A | b << MODE_SHIFT_B for k, a, b in HOT])
     assert list(handlers(words)) == list(range(1, len(HOT) + 1))
     assert len(set(HOT_TEXT)) == len(HOT_TEXT)
-    # a word that is not hot goes the generic way
-    assert handlers(np.array([7 | 1 << MODE_SHIFT_A]))[0] == 0
+    # a word that is not hot goes the generic way: MUL.X <, {
+    assert handlers(np.array([MUL * 8 + M_X | 3 << MODE_SHIFT_A | 6 << MODE_SHIFT_B]))[0] == 0
+
+
+def _word(op: int, mod: int, a_mode: int, b_mode: int) -> int:
+    return op * 8 + mod | a_mode << MODE_SHIFT_A | b_mode << MODE_SHIFT_B
+
+
+def test_words_that_execute_alike_share_a_handler():
+    """Every word takes the handler of its canonical shape, e.g. SPL.A #0, @3 is SPL.B #, #."""
+    words = np.arange(1 << 14)
+    shapes = [
+        canonical((w & 0xFF) >> 3, w & 7, (w >> MODE_SHIFT_A) & 7, (w >> MODE_SHIFT_B) & 7)
+        for w in range(1 << 14)
+    ]
+    canon_words = np.array([_word(*shape) for shape in shapes])
+    assert np.array_equal(handlers(words), handlers(canon_words))
+    assert (
+        handlers(np.array([_word(SPL, M_A, 0, 2)]))[0]
+        == handlers(np.array([_word(SPL, M_B, 0, 0)]))[0]
+        != 0
+    )
+    assert (
+        handlers(np.array([_word(SEQ, M_I, 1, 1)]))[0]
+        == handlers(np.array([_word(CMP, M_I, 1, 1)]))[0]
+    )
+    # an undefined modifier executes as DAT, as in pMARS
+    assert (
+        handlers(np.array([_word(MOV, 7, 1, 1)]))[0]
+        == handlers(np.array([_word(DAT, M_F, 0, 0)]))[0]
+    )
 
 
 def test_round_loop_has_one_branch_per_hot_instruction_in_order():

@@ -369,10 +369,202 @@ def run_round(
                 addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[46][1])
                 addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[46][2])
                 nextpc = execute(HOT[46][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-            else:
+            elif handler == 48:
                 addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[47][1])
                 addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[47][2])
                 nextpc = execute(HOT[47][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 49:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[48][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[48][2])
+                nextpc = execute(HOT[48][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 50:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[49][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[49][2])
+                nextpc = execute(HOT[49][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 51:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[50][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[50][2])
+                nextpc = execute(HOT[50][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 52:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[51][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[51][2])
+                nextpc = execute(HOT[51][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 53:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[52][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[52][2])
+                nextpc = execute(HOT[52][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 54:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[53][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[53][2])
+                nextpc = execute(HOT[53][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 55:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[54][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[54][2])
+                nextpc = execute(HOT[54][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 56:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[55][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[55][2])
+                nextpc = execute(HOT[55][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 57:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[56][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[56][2])
+                nextpc = execute(HOT[56][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 58:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[57][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[57][2])
+                nextpc = execute(HOT[57][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 59:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[58][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[58][2])
+                nextpc = execute(HOT[58][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 60:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[59][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[59][2])
+                nextpc = execute(HOT[59][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 61:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[60][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[60][2])
+                nextpc = execute(HOT[60][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 62:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[61][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[61][2])
+                nextpc = execute(HOT[61][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 63:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[62][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[62][2])
+                nextpc = execute(HOT[62][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 64:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[63][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[63][2])
+                nextpc = execute(HOT[63][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 65:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[64][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[64][2])
+                nextpc = execute(HOT[64][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 66:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[65][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[65][2])
+                nextpc = execute(HOT[65][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 67:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[66][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[66][2])
+                nextpc = execute(HOT[66][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 68:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[67][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[67][2])
+                nextpc = execute(HOT[67][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 69:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[68][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[68][2])
+                nextpc = execute(HOT[68][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 70:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[69][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[69][2])
+                nextpc = execute(HOT[69][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 71:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[70][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[70][2])
+                nextpc = execute(HOT[70][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 72:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[71][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[71][2])
+                nextpc = execute(HOT[71][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 73:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[72][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[72][2])
+                nextpc = execute(HOT[72][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 74:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[73][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[73][2])
+                nextpc = execute(HOT[73][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 75:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[74][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[74][2])
+                nextpc = execute(HOT[74][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 76:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[75][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[75][2])
+                nextpc = execute(HOT[75][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 77:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[76][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[76][2])
+                nextpc = execute(HOT[76][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 78:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[77][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[77][2])
+                nextpc = execute(HOT[77][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 79:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[78][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[78][2])
+                nextpc = execute(HOT[78][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 80:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[79][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[79][2])
+                nextpc = execute(HOT[79][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 81:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[80][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[80][2])
+                nextpc = execute(HOT[80][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 82:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[81][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[81][2])
+                nextpc = execute(HOT[81][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 83:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[82][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[82][2])
+                nextpc = execute(HOT[82][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 84:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[83][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[83][2])
+                nextpc = execute(HOT[83][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 85:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[84][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[84][2])
+                nextpc = execute(HOT[84][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 86:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[85][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[85][2])
+                nextpc = execute(HOT[85][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 87:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[86][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[86][2])
+                nextpc = execute(HOT[86][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 88:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[87][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[87][2])
+                nextpc = execute(HOT[87][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 89:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[88][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[88][2])
+                nextpc = execute(HOT[88][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 90:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[89][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[89][2])
+                nextpc = execute(HOT[89][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 91:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[90][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[90][2])
+                nextpc = execute(HOT[90][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 92:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[91][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[91][2])
+                nextpc = execute(HOT[91][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 93:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[92][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[92][2])
+                nextpc = execute(HOT[92][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 94:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[93][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[93][2])
+                nextpc = execute(HOT[93][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            elif handler == 95:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[94][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[94][2])
+                nextpc = execute(HOT[94][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+            else:
+                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[95][1])
+                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[95][2])
+                nextpc = execute(HOT[95][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
             # fmt: on
         else:
             # ---- the generic path: decode, evaluate both operands, execute
@@ -388,39 +580,200 @@ def run_round(
             a_mode = (ins >> 8) & 7
             b_mode = (ins >> 11) & 7
             if rw is None:
-                # one branch per mode, each with the mode as a constant
+                # one branch per pair of modes, both constants
                 # fmt: off
-                if a_mode == 1:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                elif a_mode == 0:
+                pair = (ins >> 8) & 63
+                if pair == 0:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                elif a_mode == 2:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 1:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 2:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                elif a_mode == 3:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 3:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                elif a_mode == 4:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 4:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                elif a_mode == 5:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 5:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                elif a_mode == 6:
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 6:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 7:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+                elif pair == 8:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 9:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 10:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 11:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 12:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 13:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 14:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 15:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+                elif pair == 16:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 17:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 18:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 19:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 20:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 21:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 22:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 23:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+                elif pair == 24:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 25:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 26:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 27:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 28:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 29:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 30:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 31:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+                elif pair == 32:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 33:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 34:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 35:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 36:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 37:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 38:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 39:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+                elif pair == 40:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 41:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 42:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 43:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 44:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 45:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 46:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 47:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+                elif pair == 48:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 49:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 50:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 51:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 52:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 53:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 54:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 55:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+                elif pair == 56:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 57:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 58:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 59:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 60:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 61:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+                elif pair == 62:
+                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
                 else:
                     addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                if b_mode == 1:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif b_mode == 0:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif b_mode == 2:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif b_mode == 3:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif b_mode == 4:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif b_mode == 5:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif b_mode == 6:
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                else:
                     addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
                 # fmt: on
                 raddr_b = addr_b
