@@ -3,7 +3,7 @@
     python bench/mips.py [--set NAME]... [--pairs 30] [--rounds 100] [--seed 1]
                          [--runs 5] [--threads N] [--single-only] [--shared PATH]
                          [--pmars PATH]... [--pmars-count PATH] [--pycorewar VENV_PYTHON]
-                         [--external LABEL=COMMAND]... [--drq]
+                         [--external LABEL=COMMAND]... [--drq] [--per-fight]
 
 Sets (``--set``, repeatable, in order; ``golden`` when none is given):
 
@@ -567,6 +567,30 @@ def measure(fs: FightSet, args) -> None:
               "uses pMARS's count)")  # fmt: skip
     if c.drq is not None:
         print(f"  {totals[f'arena, 1 core, {DRQ_NAME}']} instructions under DRQ rules")
+    if args.per_fight:
+        per_fight(fs, seconds, anchors)
+
+
+def per_fight(fs: FightSet, seconds: dict, anchors: list[str]) -> None:
+    """Each fight's best-of-runs MIPS, arena running every instruction against each
+    anchor, sorted by arena's ratio to the first anchor: which fights limit the ratio."""
+    ours = f"arena, 1 core, {EVERY}"
+
+    def mips(name: str, i: int, n: int) -> float:
+        return n / min(run[i] for run in seconds[name]) / 1e6
+
+    table = []
+    for i, (_, _, f) in enumerate(fs.fights):
+        n = f["instructions"]
+        rates = [mips(ours, i, n), *(mips(a, i, n) for a in anchors)]
+        table.append((rates, f"{Path(f['a']).stem} vs {Path(f['b']).stem}", n))
+    if anchors:
+        table.sort(key=lambda row: row[0][0] / row[0][1])
+    heads = "".join(f" | {a.split(' (')[0]} (arena's ratio)" for a in anchors)
+    print(f"  per fight, best of runs, MIPS: arena (every instruction){heads}")
+    for rates, label, n in table:
+        cells = "".join(f" | {r:6.1f} ({rates[0] / r:4.2f}x)" for r in rates[1:])
+        print(f"    {rates[0]:6.1f}{cells}  {n / 1e6:6.1f} M  {label}")
 
 
 def main(argv=None) -> int:
@@ -597,6 +621,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--pycorewar", metavar="VENV_PYTHON", help="time PyCorewar's C core")
     parser.add_argument("--drq", action="store_true", help="also time DRQ-rule rounds")
+    parser.add_argument(
+        "--per-fight", action="store_true", help="also each fight's MIPS and ratio to anchors"
+    )
     parser.add_argument(
         "--external",
         action="append",
