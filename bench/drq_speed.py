@@ -28,7 +28,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,10 +72,13 @@ def _jobs(args, settings: Settings) -> list[EvalJob]:
     ]
 
 
-def _pmars_path(job: EvalJob, settings: Settings) -> int:
+def _melee(job: EvalJob, settings: Settings) -> list:
+    """The job's warriors, candidate first, assembled (outside every timer)."""
+    return [assemble(text, settings).warrior for text in (job.code, *job.opponents)]
+
+
+def _pmars_path(job: EvalJob, warriors: list, settings: Settings) -> int:
     """The same melee under pMARS's rules; returns its instruction count."""
-    warriors = [assemble(job.code, settings).warrior]
-    warriors += [assemble(t, settings).warrior for t in job.opponents]
     return play(warriors, settings, rounds=job.placements, seed=job.seed).instructions
 
 
@@ -85,13 +88,15 @@ def _timed(fn) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
-def one_core(jobs: list[EvalJob], settings: Settings) -> dict[str, tuple[float, int]]:
+def one_core(
+    jobs: list[EvalJob], melees: list[list], settings: Settings
+) -> dict[str, tuple[float, int]]:
     """{path: (seconds, instructions)} over every job, the two paths interleaved."""
     totals = {"DRQ": [0.0, 0], "pMARS": [0.0, 0]}
-    for job in jobs:
+    for job, warriors in zip(jobs, melees, strict=True):
         for name, fn in (
             ("DRQ", lambda job=job: _checked(evaluate_job(job))),
-            ("pMARS", lambda job=job: _pmars_path(job, settings)),
+            ("pMARS", lambda job=job, warriors=warriors: _pmars_path(job, warriors, settings)),
         ):
             seconds, n = _timed(fn)
             totals[name][0] += seconds
@@ -128,10 +133,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     jobs = _jobs(args, settings)
+    melees = [_melee(job, settings) for job in jobs]
     t0 = time.perf_counter()
-    evaluate_job(jobs[0])
-    _pmars_path(jobs[0], settings)
-    print(f"warm-up (compile or load cache): {time.perf_counter() - t0:.2f} s")
+    for job in jobs:  # compiles or loads the kernels, and fills the evaluator's assembly cache
+        _checked(evaluate_job(replace(job, placements=1)))
+    _pmars_path(replace(jobs[0], placements=1), melees[0], settings)
+    print(f"warm-up (compile or load cache, assemble): {time.perf_counter() - t0:.2f} s")
     print(
         f"{len(jobs)} candidates from {args.candidates}, each in one melee with "
         f"{args.n_opponents} opponents from {args.opponents}, {args.placements} placements"
@@ -139,7 +146,7 @@ def main(argv=None) -> int:
     per_minute, mips = {"DRQ": [], "pMARS": []}, {"DRQ": [], "pMARS": []}
     wide = []
     for _ in range(args.runs):
-        for name, (seconds, n) in one_core(jobs, settings).items():
+        for name, (seconds, n) in one_core(jobs, melees, settings).items():
             per_minute[name].append(len(jobs) / seconds * 60)
             mips[name].append(n / seconds / 1e6)
         if args.threads > 1:
