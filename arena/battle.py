@@ -314,7 +314,7 @@ def play(
     without either seed option, ``seed`` (or the clock) gives seed₀. ``threads=None``
     uses every core. ``drq=True`` plays the rounds by the Digital Red Queen rules and fills
     the ``drq_*`` arrays (see ``arena.scoring``). ``stop_certain_ties=False`` plays every
-    instruction of rounds that only imps are left in (same results; for benchmarks).
+    instruction of rounds that are certain ties (same results; for benchmarks).
     """
     warriors = list(warriors)
     n = len(warriors)

@@ -1,14 +1,43 @@
-"""Stopping a round once only imps are left: a certain tie, so nothing may change."""
+"""Stopping a round that is a certain tie (only imps left, or no word left that could
+change the outcome): nothing may change."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from arena.battle import play
-from arena.mars.kernel import QB, only_imps_left
-from arena.mars.layout import AV, BV, CELL, INS, QUEUE_DTYPE, new_core, pack_ins
+from arena.battle import debugger, play
+from arena.mars.kernel import QB, find_mortal, only_imps_left
+from arena.mars.layout import AV, BV, CELL, EMPTY_INS, INS, QUEUE_DTYPE, new_core, pack_ins
 from arena.redcode import assemble
-from arena.redcode.model import DIRECT, IMMEDIATE, M_B, M_I, MOV
+from arena.redcode.model import (
+    A_POSTINC,
+    ADD,
+    B_INDIRECT,
+    B_PREDEC,
+    CMP,
+    DAT,
+    DIRECT,
+    DIV,
+    DJN,
+    IMMEDIATE,
+    JMN,
+    JMP,
+    JMZ,
+    LDP,
+    M_B,
+    M_F,
+    M_I,
+    MOD,
+    MOV,
+    MUL,
+    NOP,
+    SEQ,
+    SLT,
+    SNE,
+    SPL,
+    STP,
+    SUB,
+)
 from arena.settings import Settings
 from tests.mars_helpers import golden_warrior, jsonl
 
@@ -79,3 +108,46 @@ def test_golden_pairs_with_imps_are_unchanged():
     for r in records:
         w = [golden_warrior(r["a"]), golden_warrior(r["b"])]
         _same(w, s, rounds=2, fixed_position=r["F"])
+
+
+def _core_of(words: dict[int, int], size: int = 100):
+    core = new_core(size)
+    for address, word in words.items():
+        core[address * CELL + INS] = word
+    return core
+
+
+def test_find_mortal_finds_every_word_that_can_change_the_outcome():
+    harmless = [
+        pack_ins(op, mod, am, bm)
+        for op in (MOV, ADD, SUB, MUL, JMP, JMZ, JMN, DJN, CMP, SLT, SEQ, SNE, NOP, LDP)
+        for mod in range(7)
+        for am, bm in ((DIRECT, DIRECT), (IMMEDIATE, B_PREDEC), (B_INDIRECT, A_POSTINC))
+    ]
+    full = {a: harmless[a % len(harmless)] for a in range(100)}
+    assert find_mortal(_core_of(full), 100, 0) == -1
+    mortal = [pack_ins(op, M_F, DIRECT, DIRECT) for op in (DAT, DIV, MOD, SPL, STP)]
+    mortal += [pack_ins(MOV, 7, DIRECT, DIRECT), pack_ins(STP + 1, M_B, DIRECT, DIRECT)]
+    for word in mortal:
+        core = _core_of({**full, 37: word})
+        assert find_mortal(core, 100, 0) == 37
+        assert find_mortal(core, 100, 38) == 37  # the search wraps round the core
+        assert find_mortal(core, 100, 37) == 37
+    empty = _core_of(dict.fromkeys(range(100), EMPTY_INS))
+    assert find_mortal(empty, 100, 5) == 5  # the empty core is DAT.F $0, $0
+
+
+# Two warriors that fill a 200-cell core between them and hold no word that can end a
+# process: no process is on an imp, so only ``find_mortal`` can see the certain tie.
+FILLER = "loop add.ab #7, ptr\nmov.i loop, @ptr\njmp loop\nptr nop #0, #50\n" + "nop 0, 0\n" * 96
+
+
+def test_a_core_without_mortal_words_is_the_same_tie_either_way():
+    s = Settings(core_size=200, max_length=100, min_distance=100)
+    filler = assemble(FILLER, s).warrior
+    d = debugger([filler, filler], s, fixed_position=100, track_events=False)
+    assert find_mortal(d.core, 200, 0) == -1
+    d.run(5000)
+    assert d.steps == 5000 and find_mortal(d.core, 200, 0) == -1
+    r = _same([filler, filler], s, rounds=4, seed=1)
+    assert list(r.steps) == [2 * s.max_cycles] * 4 and r.ties() == [4, 4]

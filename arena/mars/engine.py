@@ -121,8 +121,9 @@ def run_rounds(
 ) -> RoundsResult:
     """Play ``len(positions)`` rounds; ``positions[r, w]`` is warrior w's load address.
 
-    ``stop_certain_ties`` ends a round early once only imps are left
-    (``arena.mars.kernel.only_imps_left``); results and instruction counts are the same
+    ``stop_certain_ties`` ends a round early once it is a certain tie (only imps left, or
+    no word left in the core that could end a process, start one or write P-space: see
+    ``arena.mars.kernel``); results, process counts and instruction counts are the same
     either way, so it is off only to measure the interpreter itself.
 
     With ``threads > 1`` the rounds are split into contiguous chunks played at once on

@@ -26,7 +26,17 @@ from numba import njit
 from arena.mars import hot, layout, semantics
 from arena.mars.cache_guard import guard_cache
 from arena.mars.hot import EMPTY_HANDLER, HOT
-from arena.mars.layout import AV, BV, CELL, EMPTY_INS, HANDLER, INS, QUEUE_DTYPE, pack_ins
+from arena.mars.layout import (
+    AV,
+    BV,
+    CELL,
+    EMPTY_INS,
+    HANDLER,
+    INS,
+    KEY_MASK,
+    QUEUE_DTYPE,
+    pack_ins,
+)
 from arena.mars.semantics import (
     DIES,
     QB,
@@ -44,7 +54,7 @@ from arena.mars.semantics import (
     operand_limited,
 )
 from arena.redcode import model
-from arena.redcode.model import DIRECT, IMMEDIATE, M_I, MOV
+from arena.redcode.model import DAT, DIRECT, DIV, IMMEDIATE, M_I, MOD, MOV, SPL, STP
 
 __all__ = [
     "QB",
@@ -75,7 +85,7 @@ TR_COLS = 9
 
 _MAX_STEPS = np.int64(1) << 62
 # pMARS rounds run in slices of this many instructions, and between slices the batch
-# kernel looks for a certain tie (``only_imps_left``).
+# kernel looks for a certain tie (``only_imps_left``, ``find_mortal``).
 TIE_CHECK_STEPS = 1 << 14
 # MOV.I $0, $1 and MOV.I #x, $1: the instruction words of an imp that copies itself one
 # cell ahead and then executes that copy.
@@ -964,6 +974,31 @@ def only_imps_left(core, q, stride, nwar, maxproc):
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
+def find_mortal(core, s, start):
+    """The first address from ``start`` on (cyclically) whose word could change a round's
+    outcome; -1 when no cell's word can.
+
+    Such a word is DAT, DIV or MOD (a process can die on it), an undefined opcode or
+    modifier (run as DAT), SPL (the process count can change) or STP (P-space can
+    change). When none is left, none can appear: only ``MOV.I`` writes a word, and it
+    copies one already in the core. So from then on every instruction run is harmless,
+    no process dies or is born, and the round is a certain tie among the warriors alive
+    that lasts exactly as many more instructions as the budget has left, whatever the
+    processes do. (Imp spirals and papers that have overwritten every DAT reach it.)
+    The caller passes the last address found as ``start``: such a cell usually stays.
+    """
+    for k in range(s):
+        i = start + k
+        if i >= s:
+            i -= s
+        key = core[i * CELL + INS] & KEY_MASK
+        op = key >> 3
+        if op == DAT or op == DIV or op == MOD or op == SPL or op >= STP or (key & 7) == 7:
+            return i
+    return -1
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
 def finish_round(q, stride, st, slots, lastres):
     """Credit the survivors of a finished round and set each warrior's last result.
 
@@ -1009,7 +1044,8 @@ def play_rounds(
     ``core`` is scratch space for the rounds (``arena.mars.layout.new_core``). Fills ``steps_out[r]`` (instructions executed), ``tasks_out[r, w]`` (processes at the
     end) and accumulates ``slots``. ``drq_out``: None, or ``(score, spawned, coverage)``
     arrays of shape ``[R, N]`` for the Digital Red Queen metrics of each round.
-    ``stop_certain_ties``: end a pMARS round (no limits) as soon as ``only_imps_left``,
+    ``stop_certain_ties``: end a pMARS round (no limits) as soon as it is a certain tie
+    (``only_imps_left``, or no word ``find_mortal`` looks for is left in the core),
     counting the instructions it would still have run. Every result is the same.
     """
     nrounds = positions.shape[0]
@@ -1043,6 +1079,7 @@ def play_rounds(
         if drq_out is None:
             watch = stop_certain_ties and rw is None
             budget = TIE_CHECK_STEPS if watch else _MAX_STEPS
+            mortal = 0  # where find_mortal last found a word that can change the outcome
             while True:
                 run_round(
                     core,
@@ -1063,11 +1100,16 @@ def play_rounds(
                 )
                 if st[ST_DONE] != 0:
                     break
-                if watch and st[ST_CYCLE] > 0 and only_imps_left(core, q, stride, nwar, maxproc):
-                    st[ST_STEPS] += st[ST_CYCLE]  # one instruction per unit of budget left
-                    st[ST_CYCLE] = 0
-                    st[ST_DONE] = 1
-                    break
+                if not watch or st[ST_CYCLE] <= 0:
+                    continue
+                if not only_imps_left(core, q, stride, nwar, maxproc):
+                    mortal = find_mortal(core, s, mortal)
+                    if mortal >= 0:
+                        continue
+                st[ST_STEPS] += st[ST_CYCLE]  # one instruction per unit of budget left
+                st[ST_CYCLE] = 0
+                st[ST_DONE] = 1
+                break
         else:
             alive_cycles[:] = 0
             spawned[:] = 0
