@@ -41,7 +41,8 @@ every timed run, or the script stops with MISMATCH.
 Contenders, interleaved fight by fight (so all see the same load on a shared machine):
 
 * arena on one core, twice: running every instruction, and (its default) stopping a
-  round once only imps are left, a certain tie whose remaining instructions are then
+  round once it is a certain tie (only imps left, or no word left in the core that can
+  end a process, start one or write P-space), whose remaining instructions are then
   counted, not run. ``--drq`` adds the Digital Red Queen rules (``drq=True``: every round
   runs its full cycles unless a warrior dies and books the fitness and the behaviour
   descriptors every cycle); pMARS has no such mode, so its MIPS uses the count the
