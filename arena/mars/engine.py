@@ -98,6 +98,10 @@ def _limits(core_size: int, read_limit: int | None, write_limit: int | None):
     return np.array([r, w], dtype=np.int64)
 
 
+# Rounds per battle are split into this many chunks per thread (see ``run_rounds``).
+CHUNKS_PER_THREAD = 4
+
+
 def available_threads() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -127,7 +131,7 @@ def run_rounds(
     either way, so it is off only to measure the interpreter itself.
 
     With ``threads > 1`` the rounds are split into contiguous chunks played at once on
-    separate threads (the kernels release the GIL). That is only done when no warrior
+    separate threads, a few chunks per thread (the kernels release the GIL). That is only done when no warrior
     uses LDP, because only then are rounds independent of each other; otherwise they run
     in order on one thread. ``pspace`` is updated in place.
     """
@@ -182,13 +186,16 @@ def run_rounds(
     if threads == 1 or program.uses_ldp:
         play(0, rounds, pspace, slots)
     else:
-        bounds = np.linspace(0, rounds, threads + 1).astype(int)
-        spaces = [pspace.copy() for _ in range(threads)]
-        parts = [np.zeros_like(slots) for _ in range(threads)]
+        # more chunks than threads, taken in turn by whichever thread is free: rounds differ
+        # in length (a certain tie stops early), and equal halves would leave one core idle
+        chunks = min(rounds, threads * CHUNKS_PER_THREAD)
+        bounds = np.linspace(0, rounds, chunks + 1).astype(int)
+        spaces = [pspace.copy() for _ in range(chunks)]
+        parts = [np.zeros_like(slots) for _ in range(chunks)]
         with ThreadPoolExecutor(max_workers=threads) as pool:
             futures = [
                 pool.submit(play, int(bounds[i]), int(bounds[i + 1]), spaces[i], parts[i])
-                for i in range(threads)
+                for i in range(chunks)
             ]
             for f in futures:
                 f.result()
