@@ -13,9 +13,9 @@ both behaviour descriptors are booked every cycle), exactly as the evolver's
 ../shared/corpus/llm; pass held-out warriors to measure on fights nothing was tuned on).
 
 For each candidate the script times ``evaluate_job`` (the DRQ path) and, interleaved, the
-same melee under pMARS's rules (``arena.battle.play``, no DRQ bookkeeping), so the cost of
-the DRQ bookkeeping is measured against the pMARS path on the same machine at the same
-moment. It prints candidates per minute on one core and on ``--threads`` cores (a thread
+same melee under pMARS's rules (``arena.battle.play`` running every instruction, no DRQ
+bookkeeping), so the cost of the DRQ bookkeeping is measured against the pMARS path on
+the same machine at the same moment. It prints candidates per minute on one core and on ``--threads`` cores (a thread
 pool, as the evolver's local evaluator uses), and each path's MIPS (its own instruction
 count over its time), medians over ``--runs``.
 """
@@ -78,8 +78,11 @@ def _melee(job: EvalJob, settings: Settings) -> list:
 
 
 def _pmars_path(job: EvalJob, warriors: list, settings: Settings) -> int:
-    """The same melee under pMARS's rules; returns its instruction count."""
-    return play(warriors, settings, rounds=job.placements, seed=job.seed).instructions
+    """The same melee under pMARS's rules, every instruction run (the DRQ rules stop no
+    certain tie, so neither does this); returns its instruction count."""
+    return play(
+        warriors, settings, rounds=job.placements, seed=job.seed, stop_certain_ties=False
+    ).instructions
 
 
 def _timed(fn) -> tuple[float, int]:
