@@ -15,9 +15,9 @@ both behaviour descriptors are booked every cycle), exactly as the evolver's
 For each candidate the script times ``evaluate_job`` (the DRQ path) and, interleaved, the
 same melee under pMARS's rules (``arena.battle.play`` running every instruction, no DRQ
 bookkeeping), so the cost of the DRQ bookkeeping is measured against the pMARS path on
-the same machine at the same moment. It prints candidates per minute on one core and on ``--threads`` cores (a thread
-pool, as the evolver's local evaluator uses), and each path's MIPS (its own instruction
-count over its time), medians over ``--runs``.
+the same machine at the same moment. It prints candidates per minute on one core and on
+``--threads`` cores (a thread pool, as the evolver's local evaluator uses), and each
+path's MIPS (its own instruction count over its time), medians over ``--runs``.
 """
 
 from __future__ import annotations

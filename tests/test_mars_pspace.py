@@ -8,6 +8,7 @@ import pytest
 from arena.battle import debugger as battle_debugger
 from arena.battle import play
 from arena.mars.engine import PSpace, default_pspace_size
+from arena.mars.program import Program
 from arena.redcode import assemble
 from arena.settings import Settings
 
@@ -108,3 +109,12 @@ def test_pspace_battles_stay_serial_and_equal():
     two = play([w, asm(SLOW_SUICIDE)], S, rounds=20, fixed_position=300, threads=2)
     assert np.array_equal(one.slots, two.slots)
     assert one.pspace.read(0, 1) == two.pspace.read(0, 1)
+
+
+def test_warriors_using_pspace_run_their_rounds_in_order():
+    """LDP makes rounds depend on each other, STP makes the P-space after the battle
+    depend on every round: either keeps the rounds on one thread."""
+    plain = Program.from_warriors([asm(LOOPER), asm(SLOW_SUICIDE)], S.core_size)
+    assert not plain.uses_pspace
+    for text in ("ldp.ab #0, #1\njmp 0\n", "stp.ab #5, #1\njmp 0\n"):
+        assert Program.from_warriors([asm(LOOPER), asm(text)], S.core_size).uses_pspace

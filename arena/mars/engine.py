@@ -130,10 +130,11 @@ def run_rounds(
     ``arena.mars.kernel``); results, process counts and instruction counts are the same
     either way, so it is off only to measure the interpreter itself.
 
-    With ``threads > 1`` the rounds are split into contiguous chunks played at once on
-    separate threads, a few chunks per thread (the kernels release the GIL). That is only done when no warrior
-    uses LDP, because only then are rounds independent of each other; otherwise they run
-    in order on one thread. ``pspace`` is updated in place.
+    With ``threads > 1`` the rounds are split into a few contiguous chunks per thread,
+    played at once on separate threads (the kernels release the GIL). That is only done
+    when no warrior uses P-space (LDP or STP): only then are rounds independent of each
+    other and the P-space after the battle that of the last chunk; otherwise they run in
+    order on one thread. ``pspace`` is updated in place.
     """
     s = program.core_size
     n = program.n
@@ -183,7 +184,7 @@ def run_rounds(
         )
 
     threads = max(1, min(int(threads), rounds))
-    if threads == 1 or program.uses_ldp:
+    if threads == 1 or program.uses_pspace:
         play(0, rounds, pspace, slots)
     else:
         # more chunks than threads, taken in turn by whichever thread is free: rounds differ

@@ -13,7 +13,7 @@ import numpy as np
 
 from arena.mars.hot import handlers
 from arena.mars.layout import MODE_SHIFT_A, MODE_SHIFT_B, PROGRAM_DTYPE
-from arena.redcode.model import LDP, Warrior
+from arena.redcode.model import LDP, STP, Warrior
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -31,7 +31,7 @@ class Program:
     offsets: np.ndarray  # int64, length n+1
     starts: np.ndarray  # int64
     core_size: int
-    uses_ldp: bool
+    uses_pspace: bool  # a warrior has LDP or STP
 
     @property
     def n(self) -> int:
@@ -44,7 +44,7 @@ class Program:
         bvs: list[np.ndarray] = []
         offsets = [0]
         starts = []
-        uses_ldp = False
+        uses_pspace = False
         for w in warriors:
             op = w.opcode.astype(np.int32)
             word = (
@@ -58,7 +58,7 @@ class Program:
             bvs.append(np.mod(w.b_value.astype(np.int64), core_size).astype(PROGRAM_DTYPE))
             offsets.append(offsets[-1] + len(w))
             starts.append(int(w.start))
-            uses_ldp = uses_ldp or bool(np.any(op == LDP))
+            uses_pspace = uses_pspace or bool(np.any((op == LDP) | (op == STP)))
         empty = np.zeros(0, dtype=PROGRAM_DTYPE)
         words = np.concatenate(ins) if ins else empty
         return cls(
@@ -69,5 +69,5 @@ class Program:
             offsets=np.array(offsets, dtype=np.int64),
             starts=np.array(starts, dtype=np.int64),
             core_size=core_size,
-            uses_ldp=uses_ldp,
+            uses_pspace=uses_pspace,
         )
