@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arena.mars import kernel
-from arena.mars.hot import HOT, HOT_TEXT, canonical, handlers
+from arena.mars.hot import GENERIC_KEYS, HOT, HOT_TEXT, canonical, handlers
 from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
 from arena.mars.layout import (
     CELL,
@@ -29,6 +29,7 @@ from arena.mars.layout import (
     new_core,
 )
 from arena.mars.program import Program
+from arena.mars.semantics import EXECUTOR_OF_OPCODE
 from arena.redcode.model import (
     CMP,
     DAT,
@@ -199,6 +200,67 @@ def test_round_loop_has_one_branch_per_hot_instruction_in_order():
                     pairs.append((number.value, used))
     assert [n for n, _ in pairs] == list(range(1, len(HOT)))  # the last one is the else
     assert all(used == {n - 1} for n, used in pairs)
+    # and each branch calls the execute_* function of its opcode
+    assert _ladder_calls("HOT") == [
+        (i, EXECUTOR_OF_OPCODE[key >> 3]) for i, (key, _, _) in enumerate(HOT)
+    ]
+
+
+def _ladder_calls(table: str) -> list[tuple[int, str]]:
+    """(index, function) of every ``nextpc = f(<table>[index]...)`` in the round loop."""
+    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Subscript):
+                base = first.value
+                if isinstance(base, ast.Subscript):  # HOT[i][0]
+                    base = base.value
+                    first = first.value
+                if isinstance(base, ast.Name) and base.id == table:
+                    calls.append((first.slice.value, node.func.id))
+    return sorted(calls)
+
+
+def test_generic_path_calls_the_executor_of_each_listed_opcode():
+    """GENERIC_KEYS[i]'s branch tests for that key and runs its opcode's execute_*."""
+    assert _ladder_calls("GENERIC_KEYS") == [
+        (i, EXECUTOR_OF_OPCODE[key >> 3]) for i, key in enumerate(GENERIC_KEYS)
+    ]
+    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    tested = [
+        node.test.comparators[0].slice.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "ck"
+    ]
+    assert tested == list(range(len(GENERIC_KEYS)))
+
+
+def test_every_opcode_and_modifier_runs_the_same_on_both_paths():
+    """Every key (undefined modifiers too) in a shape that takes the generic path."""
+    rng = np.random.default_rng(11)
+    for key in range(8 * (STP + 1)):
+        for _ in range(3):
+            while True:
+                a_mode, b_mode = (int(m) for m in rng.integers(8, size=2))
+                if (
+                    handlers(np.array([key | a_mode << MODE_SHIFT_A | b_mode << MODE_SHIFT_B]))[0]
+                    == 0
+                ):
+                    break
+            rows = [(key, a_mode, int(rng.integers(CORE)), b_mode, int(rng.integers(CORE)))]
+            rows += [
+                (int(rng.integers(8 * LDP)), int(rng.integers(8)), int(rng.integers(CORE)),
+                 int(rng.integers(8)), int(rng.integers(CORE)))
+                for _ in range(3)
+            ]  # fmt: skip
+            warriors = [_warrior(rows, 0), _warrior(rows[::-1], 0)]
+            program = Program.from_warriors(warriors, CORE)
+            _assert_same(program, [0, int(rng.integers(CORE))], 0, 2, [1, 3, 30, 60])
 
 
 def test_mov_i_carries_the_handler_number_with_the_word():

@@ -7,7 +7,9 @@ round loop in ``arena.mars.kernel`` calls them in two ways:
   read/write-limit path);
 * with compile-time constants, for the instructions in ``arena.mars.hot``: LLVM inlines the
   call and folds every test on the constant away, so each of those instructions becomes
-  straight-line code with no decoding at all.
+  straight-line code with no decoding at all. Those call sites (and the generic path's
+  jump on the opcode and modifier) call the ``execute_*`` function of their opcode, which
+  ``execute`` also dispatches to, so LLVM inlines one opcode's code, not all of them.
 
 Either way the same lines of Python decide the result, so the fast path cannot drift from
 the traced one.
@@ -64,6 +66,7 @@ from arena.redcode.model import (
     MOD,
     MOV,
     MUL,
+    NOP,
     SEQ,
     SLT,
     SNE,
@@ -277,7 +280,217 @@ def pspace_set(pspace, psize, pidx, lastres, w, idx, value):
     _keep = (pspace, pidx, lastres)
 
 
-@njit(nogil=True, forceinline=True, error_model="numpy")
+_EXECUTOR = dict(nogil=True, forceinline=True, error_model="numpy")
+
+# Every ``execute_*`` function takes ``execute``'s arguments and returns what it returns,
+# for the opcodes it names (``EXECUTOR_OF_OPCODE``). Inlining all of ``execute`` at each of
+# the generic path's 40 constant call sites tripled the kernel's first compile.
+
+
+@njit(**_EXECUTOR)
+def _next(pc, s):
+    nxt = pc + 1
+    return 0 if nxt == s else nxt
+
+
+@njit(**_EXECUTOR)
+def execute_dat(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """DAT, and any undefined opcode or modifier: the process dies."""
+    _keep = (core, q, pspace, pidx, lastres)  # keep-alives: see the module notes
+    return DIES
+
+
+@njit(**_EXECUTOR)
+def execute_nop(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    _keep = (core, q, pspace, pidx, lastres)
+    return _next(pc, s)
+
+
+@njit(**_EXECUTOR)
+def execute_jmp(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    _keep = (core, q, pspace, pidx, lastres)
+    return addr_a
+
+
+@njit(**_EXECUTOR)
+def execute_mov(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    mod = key & 7
+    wa = U(addr_b * CELL + AV)
+    wb = U(addr_b * CELL + BV)
+    if mod == M_I:
+        a4 = addr_a * CELL
+        core[U(addr_b * CELL + INS)] = core[U(a4 + INS)]
+        core[U(addr_b * CELL + HANDLER)] = core[U(a4 + HANDLER)]
+        core[wb] = ra_b
+        core[wa] = ra_a
+    elif mod == M_A:
+        core[wa] = ra_a
+    elif mod == M_B:
+        core[wb] = ra_b
+    elif mod == M_AB:
+        core[wb] = ra_a
+    elif mod == M_BA:
+        core[wa] = ra_b
+    elif mod == M_X:
+        core[wb] = ra_a
+        core[wa] = ra_b
+    else:  # F
+        core[wa] = ra_a
+        core[wb] = ra_b
+    _keep = (core, q, pspace, pidx, lastres)
+    return _next(pc, s)
+
+
+@njit(**_EXECUTOR)
+def execute_arith(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """ADD SUB MUL DIV MOD; a zero divisor kills, the other half is still written."""
+    op = key >> 3
+    mod = key & 7
+    wa = U(addr_b * CELL + AV)
+    wb = U(addr_b * CELL + BV)
+    dies = False
+    if mod == M_A or mod == M_F or mod == M_I:
+        dies |= _alu_store(op, core, wa, rb_a, ra_a, s)
+    if mod == M_B or mod == M_F or mod == M_I:
+        dies |= _alu_store(op, core, wb, rb_b, ra_b, s)
+    if mod == M_AB or mod == M_X:
+        dies |= _alu_store(op, core, wb, rb_b, ra_a, s)
+    if mod == M_BA or mod == M_X:
+        dies |= _alu_store(op, core, wa, rb_a, ra_b, s)
+    nxt = DIES if dies else _next(pc, s)
+    _keep = (core, q, pspace, pidx, lastres)
+    return nxt
+
+
+@njit(**_EXECUTOR)
+def execute_jump(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """JMZ JMN DJN."""
+    op = key >> 3
+    mod = key & 7
+    if op == JMZ:
+        jump = _test(mod, rb_a == 0, rb_b == 0, rb_a == 0 and rb_b == 0)
+    elif op == JMN:
+        jump = _test(mod, rb_a != 0, rb_b != 0, rb_a != 0 or rb_b != 0)
+    else:  # DJN: decrement the core cell(s), test the registered value(s)
+        if mod != M_B and mod != M_AB:
+            wa = U(addr_b * CELL + AV)
+            v = np.int64(core[wa]) - 1
+            core[wa] = s - 1 if v < 0 else v
+        if mod != M_A and mod != M_BA:
+            wb = U(addr_b * CELL + BV)
+            v = np.int64(core[wb]) - 1
+            core[wb] = s - 1 if v < 0 else v
+        jump = _test(mod, rb_a != 1, rb_b != 1, rb_a != 1 or rb_b != 1)
+    nxt = addr_a if jump else _next(pc, s)
+    _keep = (core, q, pspace, pidx, lastres)
+    return nxt
+
+
+@njit(**_EXECUTOR)
+def execute_skip(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """CMP/SEQ SNE SLT: skip the next instruction when the test holds."""
+    op = key >> 3
+    mod = key & 7
+    if op == SLT:
+        skip = _less(mod, ra_a, ra_b, rb_a, rb_b)
+    else:
+        skip = _equal(mod, core, addr_a, raddr_b, ra_a, ra_b, rb_a, rb_b) != (op == SNE)
+    nxt = _next(pc, s)
+    if skip:
+        nxt = _next(nxt, s)
+    _keep = (core, q, pspace, pidx, lastres)
+    return nxt
+
+
+@njit(**_EXECUTOR)
+def execute_spl(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """SPL queues the next instruction first, then the new process if there is room."""
+    ti = np.int64(q[U(wo + WQ_TAIL)])
+    q[U(wo + QB + ti)] = _next(pc, s)
+    ti += 1
+    if ti == maxproc:
+        ti = 0
+    nxt = QUEUED
+    n = np.int64(q[U(wo + WQ_COUNT)])
+    if n < maxproc:
+        q[U(wo + WQ_COUNT)] = n + 1
+        q[U(wo + QB + ti)] = addr_a
+        ti += 1
+        if ti == maxproc:
+            ti = 0
+        nxt = SPAWNED
+    q[U(wo + WQ_TAIL)] = ti
+    _keep = (core, q, pspace, pidx, lastres)
+    return nxt
+
+
+@njit(**_EXECUTOR)
+def execute_pspace(
+    key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+    s, maxproc, pspace, psize, pidx, lastres,
+):  # fmt: skip
+    """LDP STP."""
+    op = key >> 3
+    mod = key & 7
+    w = q[U(wo + WQ_INDEX)]
+    if op == LDP:
+        wa = U(addr_b * CELL + AV)
+        wb = U(addr_b * CELL + BV)
+        if mod == M_A:
+            core[wa] = pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+        elif mod == M_AB:
+            core[wb] = pspace_get(pspace, psize, pidx, lastres, w, ra_a)
+        elif mod == M_BA:
+            core[wa] = pspace_get(pspace, psize, pidx, lastres, w, ra_b)
+        else:  # B F X I
+            core[wb] = pspace_get(pspace, psize, pidx, lastres, w, ra_b)
+    elif mod == M_A:
+        pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_a)
+    elif mod == M_AB:
+        pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_a)
+    elif mod == M_BA:
+        pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_b)
+    else:  # B F X I
+        pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_b)
+    _keep = (core, q, pspace, pidx, lastres)
+    return _next(pc, s)
+
+
+# The ``execute_*`` function of each opcode (SEQ is CMP); an undefined opcode is DAT.
+EXECUTOR_OF_OPCODE: dict[int, str] = {
+    DAT: "execute_dat", MOV: "execute_mov", ADD: "execute_arith", SUB: "execute_arith",
+    MUL: "execute_arith", DIV: "execute_arith", MOD: "execute_arith",
+    JMZ: "execute_jump", JMN: "execute_jump", DJN: "execute_jump", CMP: "execute_skip",
+    SEQ: "execute_skip", SNE: "execute_skip", SLT: "execute_skip", SPL: "execute_spl",
+    JMP: "execute_jmp", NOP: "execute_nop", LDP: "execute_pspace", STP: "execute_pspace",
+}  # fmt: skip
+
+
+@njit(**_EXECUTOR)
 def execute(
     key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
     s, maxproc, pspace, psize, pidx, lastres,
@@ -289,116 +502,50 @@ def execute(
     """
     op = key >> 3
     mod = key & 7
-    nxt = pc + 1
-    if nxt == s:
-        nxt = 0
-    wa = U(addr_b * CELL + AV)
-    wb = U(addr_b * CELL + BV)
-    if mod == 7 or op > STP:  # an undefined opcode/modifier pair behaves as DAT
-        nxt = DIES
+    if mod == 7 or op > STP or op == DAT:  # an undefined opcode/modifier pair is DAT
+        nxt = execute_dat(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
     elif op == MOV:
-        if mod == M_I:
-            a4 = addr_a * CELL
-            core[U(addr_b * CELL + INS)] = core[U(a4 + INS)]
-            core[U(addr_b * CELL + HANDLER)] = core[U(a4 + HANDLER)]
-            core[wb] = ra_b
-            core[wa] = ra_a
-        elif mod == M_A:
-            core[wa] = ra_a
-        elif mod == M_B:
-            core[wb] = ra_b
-        elif mod == M_AB:
-            core[wb] = ra_a
-        elif mod == M_BA:
-            core[wa] = ra_b
-        elif mod == M_X:
-            core[wb] = ra_a
-            core[wa] = ra_b
-        else:  # F
-            core[wa] = ra_a
-            core[wb] = ra_b
-    elif op <= MOD:  # ADD SUB MUL DIV MOD; a zero divisor kills, the other half is written
-        dies = False
-        if mod == M_A or mod == M_F or mod == M_I:
-            dies |= _alu_store(op, core, wa, rb_a, ra_a, s)
-        if mod == M_B or mod == M_F or mod == M_I:
-            dies |= _alu_store(op, core, wb, rb_b, ra_b, s)
-        if mod == M_AB or mod == M_X:
-            dies |= _alu_store(op, core, wb, rb_b, ra_a, s)
-        if mod == M_BA or mod == M_X:
-            dies |= _alu_store(op, core, wa, rb_a, ra_b, s)
-        if dies:
-            nxt = DIES
-    elif op == JMZ:
-        if _test(mod, rb_a == 0, rb_b == 0, rb_a == 0 and rb_b == 0):
-            nxt = addr_a
-    elif op == JMN:
-        if _test(mod, rb_a != 0, rb_b != 0, rb_a != 0 or rb_b != 0):
-            nxt = addr_a
-    elif op == DJN:
-        # decrement the core cell(s), test the registered value(s)
-        if mod != M_B and mod != M_AB:
-            v = np.int64(core[wa]) - 1
-            core[wa] = s - 1 if v < 0 else v
-        if mod != M_A and mod != M_BA:
-            v = np.int64(core[wb]) - 1
-            core[wb] = s - 1 if v < 0 else v
-        if _test(mod, rb_a != 1, rb_b != 1, rb_a != 1 or rb_b != 1):
-            nxt = addr_a
+        nxt = execute_mov(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+    elif op <= MOD:
+        nxt = execute_arith(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+    elif op == JMZ or op == JMN or op == DJN:
+        nxt = execute_jump(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
     elif op == CMP or op == SEQ or op == SNE or op == SLT:
-        if op == SLT:
-            skip = _less(mod, ra_a, ra_b, rb_a, rb_b)
-        else:
-            skip = _equal(mod, core, addr_a, raddr_b, ra_a, ra_b, rb_a, rb_b) != (op == SNE)
-        if skip:
-            nxt += 1
-            if nxt == s:
-                nxt = 0
+        nxt = execute_skip(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
     elif op == SPL:
-        # the next instruction first, then the new process if there is room
-        ti = np.int64(q[U(wo + WQ_TAIL)])
-        q[U(wo + QB + ti)] = nxt
-        ti += 1
-        if ti == maxproc:
-            ti = 0
-        nxt = QUEUED
-        n = np.int64(q[U(wo + WQ_COUNT)])
-        if n < maxproc:
-            q[U(wo + WQ_COUNT)] = n + 1
-            q[U(wo + QB + ti)] = addr_a
-            ti += 1
-            if ti == maxproc:
-                ti = 0
-            nxt = SPAWNED
-        q[U(wo + WQ_TAIL)] = ti
-    elif op == DAT:
-        nxt = DIES
+        nxt = execute_spl(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
     elif op == JMP:
-        nxt = addr_a
-    elif op == LDP:
-        w = q[U(wo + WQ_INDEX)]
-        if mod == M_A:
-            core[wa] = pspace_get(pspace, psize, pidx, lastres, w, ra_a)
-        elif mod == M_AB:
-            core[wb] = pspace_get(pspace, psize, pidx, lastres, w, ra_a)
-        elif mod == M_BA:
-            core[wa] = pspace_get(pspace, psize, pidx, lastres, w, ra_b)
-        else:  # B F X I
-            core[wb] = pspace_get(pspace, psize, pidx, lastres, w, ra_b)
-    elif op == STP:
-        w = q[U(wo + WQ_INDEX)]
-        if mod == M_A:
-            pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_a)
-        elif mod == M_AB:
-            pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_a)
-        elif mod == M_BA:
-            pspace_set(pspace, psize, pidx, lastres, w, rb_a, ra_b)
-        else:  # B F X I
-            pspace_set(pspace, psize, pidx, lastres, w, rb_b, ra_b)
-    # NOP: nothing
-    _core = core  # keep-alives: see the module notes on reference counts
-    _q = q
-    _pspace = pspace
-    _pidx = pidx
-    _lastres = lastres
+        nxt = execute_jmp(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+    elif op == LDP or op == STP:
+        nxt = execute_pspace(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+    else:  # NOP
+        nxt = execute_nop(
+            key, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+    _keep = (core, q, pspace, pidx, lastres)
     return nxt
