@@ -194,7 +194,7 @@ def run_round(
         # The budget test sits here rather than atop the loop so that the jump on
         # ``handler`` is in a block with one predecessor, not in the loop header (two).
         # LLVM merges an if/elif chain into one jump table only while the table has fewer
-        # entries than 128 / (blocks jumping to it): 42 handlers in the header, 64 here.
+        # entries than about 128 / (blocks jumping to it): 42 in the header, 64 here.
         # The rest sit behind one more test, a branch that mispredicts in battles whose
         # processes mix both groups (papers). 1-4% faster (``bench/engine_ab.py``).
         if left <= 0:
