@@ -17,6 +17,7 @@ NEW's speed over OLD's, their median, and each engine's median MIPS.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import subprocess
@@ -29,10 +30,10 @@ sys.path.insert(0, str(REPO))
 from arena.redcode import assemble_file  # noqa: E402
 from arena.settings import Settings  # noqa: E402
 
-# Runs inside one checkout: plays the fights it is sent, one "A B F ROUNDS" line each,
-# and answers "SECONDS INSTRUCTIONS".
+# Runs inside one checkout: plays the fights it is sent, one JSON line [A, B, F, ROUNDS]
+# each, and answers "SECONDS INSTRUCTIONS".
 PLAYER = """
-import sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from arena.battle import play
 from arena.redcode import assemble_file
@@ -45,9 +46,9 @@ def warrior(path):
     return cache[path]
 print("ready", flush=True)
 for line in sys.stdin:
-    a, b, f, rounds = line.split()
+    a, b, f, rounds = json.loads(line)
     pair = [warrior(a), warrior(b)]
-    kw = dict(rounds=int(rounds), fixed_position=int(f), threads=1, stop_certain_ties=False)
+    kw = dict(rounds=rounds, fixed_position=f, threads=1, stop_certain_ties=False)
     t0 = time.perf_counter()
     result = play(pair, settings, **kw)
     print(time.perf_counter() - t0, result.instructions, flush=True)
@@ -69,7 +70,7 @@ class Player:
             raise SystemExit(f"engine_ab: the engine of {checkout} did not start")
 
     def play(self, a: Path, b: Path, f: int, rounds: int) -> tuple[float, int]:
-        self.proc.stdin.write(f"{a} {b} {f} {rounds}\n")
+        self.proc.stdin.write(json.dumps([str(a), str(b), f, rounds]) + "\n")
         self.proc.stdin.flush()
         reply = self.proc.stdout.readline().split()
         if len(reply) != 2:
