@@ -1,7 +1,7 @@
 """Is an engine change faster? Two arena checkouts' engines, interleaved fight by fight.
 
     python bench/engine_ab.py OLD_CHECKOUT NEW_CHECKOUT --dir DIR
-                              [--pairs 150] [--rounds 20] [--runs 5] [--seed 7]
+                              [--pairs 150] [--rounds 20] [--runs 5] [--seed 7] [--top K]
 
 A shared machine's speed drifts by several percent within minutes, so two benchmark runs
 made one after the other cannot show a 2% change. Here each checkout runs in its own
@@ -11,7 +11,9 @@ played by both within a second of each other, in alternating order, every instru
 pairs of distinct warriors of DIR (``random.Random(--seed)``, a ``-F`` position uniform
 in [100, 7900], the standard '94 settings), played ``--rounds`` rounds each; both engines
 must report the same instruction count for every fight. Prints, per run over all fights,
-NEW's speed over OLD's, their median, and each engine's median MIPS.
+NEW's speed over OLD's, their median, and each engine's median MIPS; with ``--top K``, also
+the K fights that take OLD longest, each with both engines' median MIPS (where a change
+gains or loses).
 """
 
 from __future__ import annotations
@@ -107,13 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--top", type=int, default=0, metavar="K")
     args = parser.parse_args(argv)
     fights = draw(args.dir, args.pairs, args.seed)
     old, new = Player(args.old.resolve()), Player(args.new.resolve())
     old.play(*fights[0], 1)  # load or compile each kernel before timing
     new.play(*fights[0], 1)
     seconds = {old: [], new: []}
-    instructions = 0
+    per_fight = {old: [[] for _ in fights], new: [[] for _ in fights]}
+    counted = [0] * len(fights)
     for run in range(args.runs):
         totals = {old: 0.0, new: 0.0}
         for i, (a, b, f) in enumerate(fights):
@@ -122,15 +126,16 @@ def main(argv: list[str] | None = None) -> int:
             for player in order:
                 took, count = player.play(a, b, f, args.rounds)
                 totals[player] += took
+                per_fight[player][i].append(took)
                 counts.add(count)
             if len(counts) != 1:
                 raise SystemExit(f"MISMATCH {a.name} vs {b.name} -F {f}: counts {sorted(counts)}")
-            if run == 0:
-                instructions += counts.pop()
+            counted[i] = counts.pop()
         for player in (old, new):
             seconds[player].append(totals[player])
     old.close()
     new.close()
+    instructions = sum(counted)
     ratios = [o / n for o, n in zip(seconds[old], seconds[new], strict=True)]
     print(f"{len(fights)} fights x {args.rounds} rounds of {args.dir}, {instructions} instructions")
     for player in (old, new):
@@ -138,6 +143,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {player.name}: median {mips:.1f} MIPS")
     runs = ", ".join(f"{r:.3f}" for r in ratios)
     print(f"  {new.name} / {old.name} speed: median {statistics.median(ratios):.3f} (runs {runs})")
+    if args.top > 0:
+        median = {p: [statistics.median(t) for t in per_fight[p]] for p in (old, new)}
+        total_old = sum(median[old])
+        slowest = sorted(range(len(fights)), key=lambda i: -median[old][i])[: args.top]
+        print(f"  the {len(slowest)} fights that take {old.name} longest (median MIPS):")
+        for i in slowest:
+            a, b, f = fights[i]
+            m_old = counted[i] / median[old][i] / 1e6
+            m_new = counted[i] / median[new][i] / 1e6
+            share = median[old][i] / total_old
+            print(
+                f"    {a.stem} vs {b.stem} -F {f}: {share:.1%} of {old.name}'s time, "
+                f"{m_old:.0f} -> {m_new:.0f} ({m_new / m_old:.3f})"
+            )
     return 0
 
 
