@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import textwrap
 
 import numpy as np
 from hypothesis import given, settings
@@ -184,9 +185,36 @@ def test_words_that_execute_alike_share_a_handler():
     )
 
 
+def _turn_copies() -> list[str]:
+    """The round loop's copies of a turn's code, each from its ``# ==== a turn`` line."""
+    lines = inspect.getsource(kernel.run_round.py_func).splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip().startswith("# ==== a turn")]
+    copies = []
+    for k, start in enumerate(starts):
+        if k + 1 < len(starts):  # up to the comment that introduces the next copy
+            end = next(i for i in range(start + 1, starts[k + 1]) if "# ====" in lines[i])
+        else:  # up to the end of the loop
+            end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("    ra"))
+        copies.append("\n".join(lines[start + 1 : end]).rstrip() + "\n")
+    return copies
+
+
+def _turn_tree() -> ast.Module:
+    """The first copy of a turn's code, parsed."""
+    return ast.parse(textwrap.dedent(_turn_copies()[0]))
+
+
+def test_the_round_loop_runs_two_verbatim_copies_of_a_turn():
+    """The second copy (each warrior of a pair its own handler jump) is the first's text."""
+    copies = _turn_copies()
+    assert len(copies) == 2
+    assert copies[0].count("\n") > 700  # the whole turn, not a fragment
+    assert copies[1] == copies[0], "copy the first turn's lines over the second's"
+
+
 def test_round_loop_has_one_branch_per_hot_instruction_in_order():
     """handler == i + 1 must run HOT[i]: read the ladder from the kernel's source."""
-    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    tree = _turn_tree()
     pairs = []
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
@@ -211,8 +239,8 @@ def test_round_loop_has_one_branch_per_hot_instruction_in_order():
 
 
 def _ladder_calls(table: str) -> list[tuple[int, str]]:
-    """(index, function) of every ``nextpc = f(<table>[index]...)`` in the round loop."""
-    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    """(index, function) of every ``nextpc = f(<table>[index]...)`` in a turn's code."""
+    tree = _turn_tree()
     calls = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
@@ -232,7 +260,7 @@ def test_generic_path_calls_the_executor_of_each_listed_opcode():
     assert _ladder_calls("GENERIC_KEYS") == [
         (i, EXECUTOR_OF_OPCODE[key >> 3]) for i, key in enumerate(GENERIC_KEYS)
     ]
-    tree = ast.parse(inspect.getsource(kernel.run_round.py_func))
+    tree = _turn_tree()
     tested = [
         node.test.comparators[0].slice.value
         for node in ast.walk(tree)
