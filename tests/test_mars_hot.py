@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arena.mars import kernel
+from arena.mars import kernel, semantics
 from arena.mars.hot import GENERIC_KEYS, HOT, HOT_TEXT, canonical, handlers
 from arena.mars.kernel import ST_SIZE, TR_COLS, load_round, run_round
 from arena.mars.layout import (
@@ -193,8 +193,12 @@ def _turn_copies() -> list[str]:
     for k, start in enumerate(starts):
         if k + 1 < len(starts):  # up to the comment that introduces the next copy
             end = next(i for i in range(start + 1, starts[k + 1]) if "# ====" in lines[i])
-        else:  # up to the end of the loop
-            end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("    ra"))
+        else:  # up to the end of the loop's body (the first line indented less)
+            end = next(
+                i
+                for i in range(start + 1, len(lines))
+                if lines[i].strip() and not lines[i].startswith(" " * 8)
+            )
         copies.append("\n".join(lines[start + 1 : end]).rstrip() + "\n")
     return copies
 
@@ -208,7 +212,9 @@ def test_the_round_loop_runs_two_verbatim_copies_of_a_turn():
     """The second copy (each warrior of a pair its own handler jump) is the first's text."""
     copies = _turn_copies()
     assert len(copies) == 2
-    assert copies[0].count("\n") > 700  # the whole turn, not a fragment
+    # the whole turn, not a fragment: fetch, dispatch, execute, pass the turn
+    for part in ("# ---- fetch", "if handler == 1:", "if ck == GENERIC_KEYS[0]:", "WQ_NEXT"):
+        assert part in copies[0]
     assert copies[1] == copies[0], "copy the first turn's lines over the second's"
 
 
@@ -232,10 +238,20 @@ def test_round_loop_has_one_branch_per_hot_instruction_in_order():
                     pairs.append((number.value, used))
     assert [n for n, _ in pairs] == list(range(1, len(HOT)))  # the last one is the else
     assert all(used == {n - 1} for n, used in pairs)
-    # and each branch calls the execute_* function of its opcode
+    # and each branch calls the hot_* runner of its opcode's execute_* function
     assert _ladder_calls("HOT") == [
-        (i, EXECUTOR_OF_OPCODE[key >> 3]) for i, (key, _, _) in enumerate(HOT)
+        (i, EXECUTOR_OF_OPCODE[key >> 3].replace("execute_", "hot_"))
+        for i, (key, _, _) in enumerate(HOT)
     ]
+
+
+def test_each_hot_runner_runs_its_own_executor():
+    """``kernel.hot_mov`` evaluates both operands and calls ``semantics.execute_mov``."""
+    for executor in set(EXECUTOR_OF_OPCODE.values()):
+        runner = getattr(kernel, executor.replace("execute_", "hot_"), None)
+        if runner is not None:
+            (cell,) = runner.py_func.__closure__
+            assert cell.cell_contents is getattr(semantics, executor)
 
 
 def _ladder_calls(table: str) -> list[tuple[int, str]]:
@@ -247,7 +263,7 @@ def _ladder_calls(table: str) -> list[tuple[int, str]]:
             first = node.args[0]
             if isinstance(first, ast.Subscript):
                 base = first.value
-                if isinstance(base, ast.Subscript):  # HOT[i][0]
+                if isinstance(base, ast.Subscript):  # TABLE[i][0]
                     base = base.value
                     first = first.value
                 if isinstance(base, ast.Name) and base.id == table:

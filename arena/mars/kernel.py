@@ -9,7 +9,9 @@ Optional features are passed as either ``None`` or an array: numba compiles one
 specialisation per combination and prunes the ``is None`` branches, so the plain battle
 path carries no tracing, DRQ or read/write-limit code at all. Without tracing or limits,
 the loop dispatches the instructions of ``arena.mars.hot`` to their specialised code, and
-runs the others' opcode and modifier (``hot.GENERIC_KEYS``) through code compiled for them.
+runs the others' opcode and modifier (``hot.GENERIC_KEYS``) through code compiled for them;
+on pMARS's rules it runs two turns per pass, in two verbatim copies of a turn's code, so
+that each warrior of a pair has its own handler jump (see the comment before the second).
 
 Turns and budgets (pMARS ``sim.c``, ``golden/README.md`` §1.8): a turn passes to the next
 living warrior; a warrior with no process leaves the ring at once. The budget ``cycle``
@@ -120,6 +122,38 @@ def _steps_allowed(max_steps, executed, cycle, pmars_budget):
     return left
 
 
+def _hot(execute_opcode):
+    """Both operands, then ``execute_opcode``, of a hot shape ``(key, a_mode, b_mode)``.
+
+    One call per branch of the round loop's hot ladder, not three: numba's front end, not
+    LLVM, takes most of the kernel's first compile, and it grows with the calls and
+    arguments it types (this halved it). LLVM inlines the call and folds the shape.
+    Returns ``(nextpc, addr_a)``: the DRQ coverage books an SPL's new process at addr_a.
+    """
+
+    @njit(nogil=True, forceinline=True, error_model="numpy")
+    def run(shape, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres):
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, shape[1])
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, shape[2])
+        nextpc = execute_opcode(
+            shape[0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b,
+            s, maxproc, pspace, psize, pidx, lastres,
+        )  # fmt: skip
+        return nextpc, addr_a
+
+    return run
+
+
+hot_arith = _hot(execute_arith)
+hot_dat = _hot(execute_dat)
+hot_jmp = _hot(execute_jmp)
+hot_jump = _hot(execute_jump)
+hot_mov = _hot(execute_mov)
+hot_skip = _hot(execute_skip)
+hot_spl = _hot(execute_spl)
+# the hot list holds no NOP, LDP or STP shape
+
+
 # error_model="numpy": no ZeroDivisionError paths (every divisor is checked or s >= 1)
 @njit(cache=True, nogil=True, boundscheck=False, error_model="numpy")
 def run_round(
@@ -206,392 +240,200 @@ def run_round(
         q[U(wo + WQ_HEAD)] = h
         if handler != 0:
             # one jump straight to code compiled for this exact instruction: each branch
-            # calls the semantics with constants, which LLVM inlines and folds
+            # runs its shape, a constant tuple, which LLVM inlines and folds
             # fmt: off
             if handler == 1:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[0][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[0][2])
-                nextpc = execute_spl(HOT[0][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 2:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[1][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[1][2])
-                nextpc = execute_mov(HOT[1][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 3:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[2][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[2][2])
-                nextpc = execute_jmp(HOT[2][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 4:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[3][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[3][2])
-                nextpc = execute_dat(HOT[3][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 5:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[4][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[4][2])
-                nextpc = execute_spl(HOT[4][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 6:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[5][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[5][2])
-                nextpc = execute_mov(HOT[5][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 7:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[6][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[6][2])
-                nextpc = execute_mov(HOT[6][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 8:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[7][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[7][2])
-                nextpc = execute_mov(HOT[7][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 9:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[8][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[8][2])
-                nextpc = execute_mov(HOT[8][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 10:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[9][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[9][2])
-                nextpc = execute_mov(HOT[9][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 11:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[10][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[10][2])
-                nextpc = execute_arith(HOT[10][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 12:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[11][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[11][2])
-                nextpc = execute_mov(HOT[11][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 13:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[12][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[12][2])
-                nextpc = execute_spl(HOT[12][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 14:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[13][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[13][2])
-                nextpc = execute_mov(HOT[13][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 15:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[14][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[14][2])
-                nextpc = execute_jmp(HOT[14][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 16:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[15][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[15][2])
-                nextpc = execute_mov(HOT[15][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 17:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[16][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[16][2])
-                nextpc = execute_jump(HOT[16][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 18:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[17][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[17][2])
-                nextpc = execute_spl(HOT[17][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 19:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[18][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[18][2])
-                nextpc = execute_arith(HOT[18][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 20:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[19][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[19][2])
-                nextpc = execute_spl(HOT[19][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 21:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[20][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[20][2])
-                nextpc = execute_jmp(HOT[20][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 22:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[21][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[21][2])
-                nextpc = execute_mov(HOT[21][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 23:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[22][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[22][2])
-                nextpc = execute_jump(HOT[22][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 24:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[23][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[23][2])
-                nextpc = execute_mov(HOT[23][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 25:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[24][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[24][2])
-                nextpc = execute_mov(HOT[24][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 26:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[25][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[25][2])
-                nextpc = execute_mov(HOT[25][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 27:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[26][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[26][2])
-                nextpc = execute_mov(HOT[26][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 28:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[27][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[27][2])
-                nextpc = execute_jump(HOT[27][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 29:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[28][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[28][2])
-                nextpc = execute_jump(HOT[28][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 30:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[29][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[29][2])
-                nextpc = execute_spl(HOT[29][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 31:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[30][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[30][2])
-                nextpc = execute_spl(HOT[30][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 32:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[31][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[31][2])
-                nextpc = execute_dat(HOT[31][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 33:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[32][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[32][2])
-                nextpc = execute_jump(HOT[32][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 34:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[33][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[33][2])
-                nextpc = execute_spl(HOT[33][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 35:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[34][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[34][2])
-                nextpc = execute_jump(HOT[34][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 36:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[35][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[35][2])
-                nextpc = execute_mov(HOT[35][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 37:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[36][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[36][2])
-                nextpc = execute_jump(HOT[36][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 38:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[37][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[37][2])
-                nextpc = execute_arith(HOT[37][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 39:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[38][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[38][2])
-                nextpc = execute_dat(HOT[38][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 40:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[39][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[39][2])
-                nextpc = execute_jump(HOT[39][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 41:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[40][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[40][2])
-                nextpc = execute_mov(HOT[40][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 42:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[41][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[41][2])
-                nextpc = execute_jmp(HOT[41][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 43:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[42][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[42][2])
-                nextpc = execute_jump(HOT[42][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 44:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[43][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[43][2])
-                nextpc = execute_mov(HOT[43][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 45:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[44][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[44][2])
-                nextpc = execute_mov(HOT[44][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 46:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[45][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[45][2])
-                nextpc = execute_dat(HOT[45][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 47:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[46][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[46][2])
-                nextpc = execute_jump(HOT[46][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 48:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[47][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[47][2])
-                nextpc = execute_mov(HOT[47][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 49:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[48][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[48][2])
-                nextpc = execute_jump(HOT[48][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 50:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[49][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[49][2])
-                nextpc = execute_mov(HOT[49][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 51:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[50][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[50][2])
-                nextpc = execute_jump(HOT[50][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 52:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[51][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[51][2])
-                nextpc = execute_arith(HOT[51][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 53:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[52][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[52][2])
-                nextpc = execute_dat(HOT[52][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 54:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[53][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[53][2])
-                nextpc = execute_arith(HOT[53][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 55:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[54][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[54][2])
-                nextpc = execute_spl(HOT[54][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 56:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[55][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[55][2])
-                nextpc = execute_jump(HOT[55][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 57:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[56][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[56][2])
-                nextpc = execute_skip(HOT[56][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 58:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[57][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[57][2])
-                nextpc = execute_mov(HOT[57][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 59:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[58][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[58][2])
-                nextpc = execute_mov(HOT[58][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 60:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[59][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[59][2])
-                nextpc = execute_jmp(HOT[59][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 61:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[60][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[60][2])
-                nextpc = execute_spl(HOT[60][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 62:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[61][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[61][2])
-                nextpc = execute_mov(HOT[61][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 63:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[62][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[62][2])
-                nextpc = execute_mov(HOT[62][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 64:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[63][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[63][2])
-                nextpc = execute_jump(HOT[63][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 65:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[64][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[64][2])
-                nextpc = execute_jump(HOT[64][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 66:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[65][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[65][2])
-                nextpc = execute_mov(HOT[65][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 67:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[66][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[66][2])
-                nextpc = execute_arith(HOT[66][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 68:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[67][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[67][2])
-                nextpc = execute_skip(HOT[67][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 69:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[68][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[68][2])
-                nextpc = execute_dat(HOT[68][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 70:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[69][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[69][2])
-                nextpc = execute_jump(HOT[69][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 71:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[70][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[70][2])
-                nextpc = execute_jump(HOT[70][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 72:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[71][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[71][2])
-                nextpc = execute_mov(HOT[71][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 73:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[72][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[72][2])
-                nextpc = execute_arith(HOT[72][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 74:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[73][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[73][2])
-                nextpc = execute_spl(HOT[73][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 75:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[74][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[74][2])
-                nextpc = execute_mov(HOT[74][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 76:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[75][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[75][2])
-                nextpc = execute_arith(HOT[75][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 77:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[76][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[76][2])
-                nextpc = execute_jmp(HOT[76][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 78:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[77][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[77][2])
-                nextpc = execute_mov(HOT[77][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 79:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[78][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[78][2])
-                nextpc = execute_mov(HOT[78][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 80:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[79][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[79][2])
-                nextpc = execute_mov(HOT[79][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 81:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[80][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[80][2])
-                nextpc = execute_jump(HOT[80][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 82:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[81][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[81][2])
-                nextpc = execute_arith(HOT[81][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 83:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[82][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[82][2])
-                nextpc = execute_mov(HOT[82][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 84:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[83][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[83][2])
-                nextpc = execute_mov(HOT[83][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 85:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[84][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[84][2])
-                nextpc = execute_skip(HOT[84][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 86:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[85][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[85][2])
-                nextpc = execute_mov(HOT[85][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 87:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[86][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[86][2])
-                nextpc = execute_arith(HOT[86][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 88:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[87][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[87][2])
-                nextpc = execute_mov(HOT[87][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 89:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[88][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[88][2])
-                nextpc = execute_jump(HOT[88][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 90:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[89][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[89][2])
-                nextpc = execute_jmp(HOT[89][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 91:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[90][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[90][2])
-                nextpc = execute_arith(HOT[90][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 92:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[91][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[91][2])
-                nextpc = execute_spl(HOT[91][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 93:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[92][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[92][2])
-                nextpc = execute_mov(HOT[92][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 94:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[93][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[93][2])
-                nextpc = execute_arith(HOT[93][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 95:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[94][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[94][2])
-                nextpc = execute_spl(HOT[94][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             else:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[95][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[95][2])
-                nextpc = execute_jump(HOT[95][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             # fmt: on
         else:
             # ---- the generic path: decode, evaluate both operands, execute
@@ -980,9 +822,9 @@ def run_round(
         # the same text). With two warriors each copy runs one warrior's turns, so each
         # copy's handler jump sees one warrior's instructions only: against an imp or a
         # scanner, the jump of that warrior's copy is almost always predicted, whatever
-        # the other warrior runs. 3-6% faster on held-out fights, up to 1.6x on some
+        # the other warrior runs. 5-7% faster on held-out fights, up to 1.76x on some
         # (``bench/engine_ab.py --top``). The debugger, read/write limits and the DRQ
-        # melees keep one copy: compile time, and a melee's turns are not a pair's.
+        # rules keep one copy: compile time, and the DRQ path gained 1% from a second.
         if rw is not None or trace is not None or drq is not None:
             continue
         # ==== a turn (second copy): the warrior at ``wo`` runs one process, the turn passes
@@ -1010,392 +852,200 @@ def run_round(
         q[U(wo + WQ_HEAD)] = h
         if handler != 0:
             # one jump straight to code compiled for this exact instruction: each branch
-            # calls the semantics with constants, which LLVM inlines and folds
+            # runs its shape, a constant tuple, which LLVM inlines and folds
             # fmt: off
             if handler == 1:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[0][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[0][2])
-                nextpc = execute_spl(HOT[0][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 2:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[1][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[1][2])
-                nextpc = execute_mov(HOT[1][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 3:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[2][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[2][2])
-                nextpc = execute_jmp(HOT[2][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 4:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[3][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[3][2])
-                nextpc = execute_dat(HOT[3][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 5:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[4][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[4][2])
-                nextpc = execute_spl(HOT[4][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 6:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[5][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[5][2])
-                nextpc = execute_mov(HOT[5][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 7:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[6][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[6][2])
-                nextpc = execute_mov(HOT[6][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 8:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[7][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[7][2])
-                nextpc = execute_mov(HOT[7][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 9:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[8][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[8][2])
-                nextpc = execute_mov(HOT[8][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 10:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[9][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[9][2])
-                nextpc = execute_mov(HOT[9][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 11:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[10][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[10][2])
-                nextpc = execute_arith(HOT[10][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 12:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[11][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[11][2])
-                nextpc = execute_mov(HOT[11][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 13:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[12][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[12][2])
-                nextpc = execute_spl(HOT[12][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 14:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[13][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[13][2])
-                nextpc = execute_mov(HOT[13][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 15:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[14][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[14][2])
-                nextpc = execute_jmp(HOT[14][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 16:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[15][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[15][2])
-                nextpc = execute_mov(HOT[15][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 17:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[16][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[16][2])
-                nextpc = execute_jump(HOT[16][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 18:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[17][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[17][2])
-                nextpc = execute_spl(HOT[17][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 19:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[18][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[18][2])
-                nextpc = execute_arith(HOT[18][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 20:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[19][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[19][2])
-                nextpc = execute_spl(HOT[19][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 21:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[20][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[20][2])
-                nextpc = execute_jmp(HOT[20][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 22:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[21][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[21][2])
-                nextpc = execute_mov(HOT[21][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 23:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[22][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[22][2])
-                nextpc = execute_jump(HOT[22][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 24:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[23][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[23][2])
-                nextpc = execute_mov(HOT[23][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 25:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[24][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[24][2])
-                nextpc = execute_mov(HOT[24][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 26:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[25][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[25][2])
-                nextpc = execute_mov(HOT[25][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 27:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[26][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[26][2])
-                nextpc = execute_mov(HOT[26][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 28:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[27][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[27][2])
-                nextpc = execute_jump(HOT[27][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 29:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[28][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[28][2])
-                nextpc = execute_jump(HOT[28][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 30:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[29][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[29][2])
-                nextpc = execute_spl(HOT[29][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 31:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[30][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[30][2])
-                nextpc = execute_spl(HOT[30][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 32:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[31][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[31][2])
-                nextpc = execute_dat(HOT[31][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 33:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[32][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[32][2])
-                nextpc = execute_jump(HOT[32][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 34:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[33][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[33][2])
-                nextpc = execute_spl(HOT[33][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 35:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[34][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[34][2])
-                nextpc = execute_jump(HOT[34][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 36:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[35][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[35][2])
-                nextpc = execute_mov(HOT[35][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 37:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[36][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[36][2])
-                nextpc = execute_jump(HOT[36][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 38:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[37][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[37][2])
-                nextpc = execute_arith(HOT[37][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 39:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[38][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[38][2])
-                nextpc = execute_dat(HOT[38][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 40:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[39][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[39][2])
-                nextpc = execute_jump(HOT[39][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 41:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[40][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[40][2])
-                nextpc = execute_mov(HOT[40][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 42:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[41][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[41][2])
-                nextpc = execute_jmp(HOT[41][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 43:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[42][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[42][2])
-                nextpc = execute_jump(HOT[42][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 44:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[43][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[43][2])
-                nextpc = execute_mov(HOT[43][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 45:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[44][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[44][2])
-                nextpc = execute_mov(HOT[44][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 46:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[45][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[45][2])
-                nextpc = execute_dat(HOT[45][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 47:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[46][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[46][2])
-                nextpc = execute_jump(HOT[46][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 48:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[47][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[47][2])
-                nextpc = execute_mov(HOT[47][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 49:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[48][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[48][2])
-                nextpc = execute_jump(HOT[48][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 50:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[49][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[49][2])
-                nextpc = execute_mov(HOT[49][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 51:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[50][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[50][2])
-                nextpc = execute_jump(HOT[50][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 52:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[51][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[51][2])
-                nextpc = execute_arith(HOT[51][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 53:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[52][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[52][2])
-                nextpc = execute_dat(HOT[52][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 54:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[53][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[53][2])
-                nextpc = execute_arith(HOT[53][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 55:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[54][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[54][2])
-                nextpc = execute_spl(HOT[54][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 56:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[55][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[55][2])
-                nextpc = execute_jump(HOT[55][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 57:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[56][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[56][2])
-                nextpc = execute_skip(HOT[56][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 58:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[57][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[57][2])
-                nextpc = execute_mov(HOT[57][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 59:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[58][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[58][2])
-                nextpc = execute_mov(HOT[58][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 60:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[59][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[59][2])
-                nextpc = execute_jmp(HOT[59][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 61:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[60][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[60][2])
-                nextpc = execute_spl(HOT[60][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 62:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[61][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[61][2])
-                nextpc = execute_mov(HOT[61][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 63:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[62][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[62][2])
-                nextpc = execute_mov(HOT[62][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 64:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[63][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[63][2])
-                nextpc = execute_jump(HOT[63][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 65:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[64][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[64][2])
-                nextpc = execute_jump(HOT[64][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 66:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[65][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[65][2])
-                nextpc = execute_mov(HOT[65][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 67:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[66][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[66][2])
-                nextpc = execute_arith(HOT[66][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 68:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[67][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[67][2])
-                nextpc = execute_skip(HOT[67][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 69:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[68][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[68][2])
-                nextpc = execute_dat(HOT[68][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 70:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[69][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[69][2])
-                nextpc = execute_jump(HOT[69][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 71:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[70][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[70][2])
-                nextpc = execute_jump(HOT[70][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 72:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[71][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[71][2])
-                nextpc = execute_mov(HOT[71][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 73:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[72][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[72][2])
-                nextpc = execute_arith(HOT[72][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 74:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[73][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[73][2])
-                nextpc = execute_spl(HOT[73][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 75:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[74][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[74][2])
-                nextpc = execute_mov(HOT[74][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 76:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[75][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[75][2])
-                nextpc = execute_arith(HOT[75][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 77:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[76][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[76][2])
-                nextpc = execute_jmp(HOT[76][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 78:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[77][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[77][2])
-                nextpc = execute_mov(HOT[77][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 79:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[78][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[78][2])
-                nextpc = execute_mov(HOT[78][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 80:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[79][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[79][2])
-                nextpc = execute_mov(HOT[79][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 81:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[80][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[80][2])
-                nextpc = execute_jump(HOT[80][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 82:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[81][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[81][2])
-                nextpc = execute_arith(HOT[81][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 83:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[82][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[82][2])
-                nextpc = execute_mov(HOT[82][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 84:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[83][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[83][2])
-                nextpc = execute_mov(HOT[83][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 85:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[84][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[84][2])
-                nextpc = execute_skip(HOT[84][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 86:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[85][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[85][2])
-                nextpc = execute_mov(HOT[85][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 87:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[86][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[86][2])
-                nextpc = execute_arith(HOT[86][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 88:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[87][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[87][2])
-                nextpc = execute_mov(HOT[87][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 89:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[88][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[88][2])
-                nextpc = execute_jump(HOT[88][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 90:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[89][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[89][2])
-                nextpc = execute_jmp(HOT[89][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 91:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[90][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[90][2])
-                nextpc = execute_arith(HOT[90][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 92:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[91][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[91][2])
-                nextpc = execute_spl(HOT[91][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 93:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[92][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[92][2])
-                nextpc = execute_mov(HOT[92][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 94:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[93][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[93][2])
-                nextpc = execute_arith(HOT[93][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             elif handler == 95:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[94][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[94][2])
-                nextpc = execute_spl(HOT[94][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             else:
-                addr_a, ra_a, ra_b = operand(core, pc, av, s, HOT[95][1])
-                addr_b, rb_a, rb_b = operand(core, pc, bv, s, HOT[95][2])
-                nextpc = execute_jump(HOT[95][0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+                nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
             # fmt: on
         else:
             # ---- the generic path: decode, evaluate both operands, execute
