@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.battle import checksum, play
+from arena.settings import Settings
 from tests.mars_helpers import golden_warrior, jsonl, settings_from_cmd
 
 RECORDS = [
@@ -42,3 +43,30 @@ def test_melee(record, shared):
         assert got == want, f"round {k + 1}"
     assert [[int(x) for x in row[:n]] for row in res.slots] == record["survived_with"]
     assert [int(x) for x in res.slots[:, n:].sum(axis=1)] == record["deaths"]
+
+
+# A warrior alone in the core: pMARS 0.9.4's instruction count for ``pmars -r 3 -b
+# corpus/human/NAME.red`` (the '94 settings; README's build of 0.9.4 with a counter added
+# after its fetch). The turn always passes back to the same warrior, so the round loop
+# reads the queue it has just changed; most of these die before the budget runs out.
+LONE_PMARS_INSTRUCTIONS = {
+    "agonykiller": 12021,
+    "gnat": 23994,
+    "banzai": 31026,
+    "fastestcoreclear": 47997,
+    "shrapnel": 56013,
+    "x5v12": 65523,
+    "gnat2a": 79836,
+    "mutagen": 99513,
+    "bacteria": 120492,
+    "uzi2": 160695,
+    "acidrain": 240000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONE_PMARS_INSTRUCTIONS))
+def test_a_lone_warrior_runs_as_long_as_in_pmars(name, shared):
+    warrior = golden_warrior(name)
+    for stop in (False, True):
+        res = play([warrior], Settings(), rounds=3, seed=1, stop_certain_ties=stop)
+        assert res.instructions == LONE_PMARS_INSTRUCTIONS[name]
