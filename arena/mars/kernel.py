@@ -9,9 +9,9 @@ Optional features are passed as either ``None`` or an array: numba compiles one
 specialisation per combination and prunes the ``is None`` branches, so the plain battle
 path carries no tracing, DRQ or read/write-limit code at all. Without tracing or limits,
 the loop dispatches the instructions of ``arena.mars.hot`` to their specialised code, and
-runs the others' opcode and modifier (``hot.GENERIC_KEYS``) through code compiled for them;
-on pMARS's rules it runs two turns per pass, in two verbatim copies of a turn's code, so
-that each warrior of a pair has its own handler jump (see the comment before the second).
+runs the others' opcode and modifier (``hot.GENERIC_KEYS``) through code compiled for them,
+two turns per pass, in two verbatim copies of a turn's code, so that each warrior of a
+pair has its own handler jump (see the comment before the second).
 
 Turns and budgets (pMARS ``sim.c``, ``golden/README.md`` §1.8): a turn passes to the next
 living warrior; a warrior with no process leaves the ring at once. The budget ``cycle``
@@ -217,10 +217,8 @@ def run_round(
     h = np.int64(q[U(wo + WQ_HEAD)])
     while True:
         # ==== a turn (first copy): the warrior at ``wo`` runs one process, the turn passes
-        # ---- fetch: read the warrior's next process (on pMARS's rules the turn before read
-        # its queue head ``h``), and pop it once a step is left
-        if drq is not None:
-            h = np.int64(q[U(wo + WQ_HEAD)])
+        # ---- fetch: read the warrior's next process (the turn before read its queue head
+        # ``h``), and pop it once a step is left
         pc = np.int64(q[U(wo + QB + h)])
         c4 = pc * CELL
         av = np.int64(core[U(c4 + AV)])
@@ -245,12 +243,11 @@ def run_round(
         # turn changes neither (it pops only its own queue, above, and a lone warrior
         # reads its head after that). A mispredicted jump discards what follows it; then
         # the next turn's own jump waits on two loads (its process, its handler), not
-        # four: 3-12% faster in battles of papers. (Its process is read after the turn:
+        # four: 3-17% faster in battles of papers. (Its process is read after the turn:
         # this turn may queue it, and a value kept across the jump made fights without
-        # mispredicts slower; the DRQ rules' single copy ran 4% slower with either.)
-        if drq is None:
-            nwo = np.int64(q[U(wo + WQ_NEXT)])
-            nh = np.int64(q[U(nwo + WQ_HEAD)])
+        # mispredicts 12-18% slower.)
+        nwo = np.int64(q[U(wo + WQ_NEXT)])
+        nh = np.int64(q[U(nwo + WQ_HEAD)])
         if handler != 0:
             # one jump straight to code compiled for this exact instruction: each branch
             # runs its shape, a constant tuple, which LLVM inlines and folds
@@ -783,11 +780,8 @@ def run_round(
                     spawned[U(widx)] += 1
 
         cur = wo
-        if drq is None:
-            wo = nwo
-            h = nh
-        else:
-            wo = np.int64(q[U(wo + WQ_NEXT)])
+        wo = nwo
+        h = nh
         if nextpc == DIES:
             n = np.int64(q[U(cur + WQ_COUNT)]) - 1
             q[U(cur + WQ_COUNT)] = n
@@ -840,15 +834,13 @@ def run_round(
         # copy's handler jump sees one warrior's instructions only: against an imp or a
         # scanner, the jump of that warrior's copy is almost always predicted, whatever
         # the other warrior runs. 5-7% faster on held-out fights, up to 1.76x on some
-        # (``bench/engine_ab.py --top``). The debugger, read/write limits and the DRQ
-        # rules keep one copy: compile time, and the DRQ path gained 1% from a second.
-        if rw is not None or trace is not None or drq is not None:
+        # (``bench/engine_ab.py --top``); DRQ melees 7% faster. The debugger and
+        # read/write-limited battles keep one copy (compile time).
+        if rw is not None or trace is not None:
             continue
         # ==== a turn (second copy): the warrior at ``wo`` runs one process, the turn passes
-        # ---- fetch: read the warrior's next process (on pMARS's rules the turn before read
-        # its queue head ``h``), and pop it once a step is left
-        if drq is not None:
-            h = np.int64(q[U(wo + WQ_HEAD)])
+        # ---- fetch: read the warrior's next process (the turn before read its queue head
+        # ``h``), and pop it once a step is left
         pc = np.int64(q[U(wo + QB + h)])
         c4 = pc * CELL
         av = np.int64(core[U(c4 + AV)])
@@ -873,12 +865,11 @@ def run_round(
         # turn changes neither (it pops only its own queue, above, and a lone warrior
         # reads its head after that). A mispredicted jump discards what follows it; then
         # the next turn's own jump waits on two loads (its process, its handler), not
-        # four: 3-12% faster in battles of papers. (Its process is read after the turn:
+        # four: 3-17% faster in battles of papers. (Its process is read after the turn:
         # this turn may queue it, and a value kept across the jump made fights without
-        # mispredicts slower; the DRQ rules' single copy ran 4% slower with either.)
-        if drq is None:
-            nwo = np.int64(q[U(wo + WQ_NEXT)])
-            nh = np.int64(q[U(nwo + WQ_HEAD)])
+        # mispredicts 12-18% slower.)
+        nwo = np.int64(q[U(wo + WQ_NEXT)])
+        nh = np.int64(q[U(nwo + WQ_HEAD)])
         if handler != 0:
             # one jump straight to code compiled for this exact instruction: each branch
             # runs its shape, a constant tuple, which LLVM inlines and folds
@@ -1411,11 +1402,8 @@ def run_round(
                     spawned[U(widx)] += 1
 
         cur = wo
-        if drq is None:
-            wo = nwo
-            h = nh
-        else:
-            wo = np.int64(q[U(wo + WQ_NEXT)])
+        wo = nwo
+        h = nh
         if nextpc == DIES:
             n = np.int64(q[U(cur + WQ_COUNT)]) - 1
             q[U(cur + WQ_COUNT)] = n
