@@ -100,7 +100,7 @@ def _limits(core_size: int, read_limit: int | None, write_limit: int | None):
 
 # Rounds per battle are split into this many chunks per thread (see ``run_rounds``): many
 # small chunks even out rounds of unequal length (4 gave two cores 1.80-2.09x one core
-# with certain ties stopped, 16 gave 1.94-2.10x; a chunk costs a core array and a task).
+# with certain ties stopped, 16 gave 1.90-2.10x; a chunk costs a core array and a task).
 CHUNKS_PER_THREAD = 16
 
 
