@@ -405,7 +405,7 @@ def pmars_fight(exe: str, settings, f: dict) -> float:
 
 def external_fight(label: str, cmd: list[str], f: dict, uncounted: set, disagree: dict) -> float:
     """Seconds another simulator's driver reports for one fight; other results than pMARS's
-    are booked in ``disagree[label]`` (fight -> its wins, losses, ties), not fatal."""
+    are booked in ``disagree[label]`` (fight -> its and pMARS's results), not fatal."""
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
     except OSError as e:
@@ -423,7 +423,7 @@ def external_fight(label: str, cmd: list[str], f: dict, uncounted: set, disagree
         raise SystemExit(f"MISMATCH {shlex.join(cmd)}: {words} {err}, expected {want}")
     if got != want:
         fight = f"{Path(f['a']).stem} vs {Path(f['b']).stem} -F {f['F']}"
-        disagree.setdefault(label, {})[fight] = (tuple(got[:3]), tuple(want[:3]))
+        disagree.setdefault(label, {})[fight] = (tuple(got), tuple(want))
     if words[3] == "-":
         uncounted.add(label)
     return seconds
@@ -577,7 +577,7 @@ def measure(fs: FightSet, args) -> None:
             for fight, (its, want) in sorted(fights.items())
         )
         print(f"  ({label} disagrees with pMARS 0.9.4 on {len(fights)} of {len(fs.fights)} "
-              f"fights (wins losses ties): {listed}; its time there still counts)")  # fmt: skip
+              f"fights (wins losses ties instructions): {listed}; its time there still counts)")  # fmt: skip
     for label in sorted(c.uncounted):
         print(f"  ({label} reports no instruction count: its results were checked, its MIPS "
               "uses pMARS's count)")  # fmt: skip

@@ -23,7 +23,10 @@ def _mips(tmp_path, driver_output: str) -> subprocess.CompletedProcess:
 def test_a_simulator_with_other_results_is_listed_and_still_timed(tmp_path, shared):
     out = _mips(tmp_path, "0 0 0 - 0.001")  # no golden fight ends 0 0 0: all disagree
     assert out.returncode == 0, out.stderr
-    assert "(fake disagrees with pMARS 0.9.4 on 30 of 30 fights (wins losses ties): " in out.stdout
+    assert (
+        "(fake disagrees with pMARS 0.9.4 on 30 of 30 fights (wins losses ties instructions): "
+        in out.stdout
+    )
     assert "arena's and every pMARS's results and instruction counts exact" in out.stdout
     assert any(line.lstrip().startswith("fake ") for line in out.stdout.splitlines())
 
