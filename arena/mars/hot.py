@@ -21,8 +21,8 @@ The list is the most executed shapes in one-round battles between 600 random pai
 the speed figures of README are measured on. These 96 cover 96% of executed
 instructions on the tune warriors and 95% on the report half (64 would cover 92% and 91%,
 and ran the tune half 4% slower; each shape adds about 0.2 s to compiling the kernel,
-once per machine). Its order is the handler number minus one; the round loop's ladder
-must hold one branch per entry, in this order.
+once per machine). Its order is the handler number minus one; the ladder of
+``arena.mars.kernel.run_instruction`` must hold one branch per entry, in this order.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ decides which instruction runs when, and what follows from it.
 Optional features are passed as either ``None`` or an array: numba compiles one
 specialisation per combination and prunes the ``is None`` branches, so the plain battle
 path carries no tracing, DRQ or read/write-limit code at all. Without tracing or limits,
-the loop dispatches the instructions of ``arena.mars.hot`` to their specialised code, and
-runs the others' opcode and modifier (``hot.GENERIC_KEYS``) through code compiled for them,
-two turns per pass, in two verbatim copies of a turn's code, so that each warrior of a
+the loop runs each instruction with ``run_instruction``: one jump to the specialised code
+of the instructions of ``arena.mars.hot``, or to code compiled for the others' pair of
+modes and then for their opcode and modifier (``hot.GENERIC_KEYS``); two turns per pass, in two verbatim copies of a turn's code, so that each warrior of a
 pair has its own handler jump (see the comment before the second).
 
 Turns and budgets (pMARS ``sim.c``, ``golden/README.md`` §1.8): a turn passes to the next
@@ -154,6 +154,517 @@ hot_spl = _hot(execute_spl)
 # the hot list holds no NOP, LDP or STP shape
 
 
+# _nrt=False: no reference counting of the arrays it is passed. A function with many
+# branches defeats numba's pruning of those counts, which left two runtime calls per
+# array in every turn.
+@njit(nogil=True, forceinline=True, error_model="numpy", _nrt=False)
+def generic_operands(core, pc, av, bv, s, ins):
+    """Both operands of any instruction word: one jump on its pair of modes."""
+    # one branch per pair of modes, both constants
+    # fmt: off
+    pair = (ins >> 8) & 63
+    if pair == 0:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 1:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 2:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 3:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 4:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 5:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 6:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 7:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
+    elif pair == 8:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 9:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 10:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 11:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 12:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 13:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 14:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 15:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
+    elif pair == 16:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 17:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 18:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 19:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 20:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 21:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 22:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 23:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
+    elif pair == 24:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 25:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 26:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 27:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 28:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 29:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 30:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 31:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
+    elif pair == 32:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 33:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 34:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 35:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 36:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 37:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 38:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 39:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
+    elif pair == 40:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 41:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 42:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 43:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 44:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 45:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 46:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 47:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
+    elif pair == 48:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 49:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 50:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 51:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 52:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 53:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 54:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 55:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
+    elif pair == 56:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 57:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 58:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 59:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 60:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 61:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    elif pair == 62:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    else:
+        addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
+        addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
+    # fmt: on
+    return addr_a, ra_a, ra_b, addr_b, rb_a, rb_b
+
+
+@njit(nogil=True, forceinline=True, error_model="numpy", _nrt=False)
+def run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres):
+    """Execute the instruction at ``pc``, whose cell holds ``handler``; returns ``(nextpc, addr_a)``.
+
+    The round loop's jump, in a function of its own so that it is one jump table. LLVM
+    builds a switch from an if/elif chain by folding each test into the switch before
+    it, and refuses to fold into a switch of N targets whose block has 128 / N
+    predecessors or more: only a function's first block, which has none, takes up to
+    128. In the
+    round loop the chain stopped at 64 targets and the rest sat behind one more test,
+    a branch that mispredicts when a warrior's processes mix both groups. Here the
+    chain starts the function, so all 97 targets are one table, and LLVM inlines the
+    function (``forceinline``) into each copy of a turn, the table with it. 3-4%
+    faster (``bench/engine_ab.py``). ``_nrt=False``: see ``generic_operands``.
+    """
+    if handler != 0:
+        # one jump straight to code compiled for this exact instruction: each branch
+        # runs its shape, a constant tuple, which LLVM inlines and folds
+        # fmt: off
+        if handler == 1:
+            nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 2:
+            nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 3:
+            nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 4:
+            nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 5:
+            nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 6:
+            nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 7:
+            nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 8:
+            nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 9:
+            nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 10:
+            nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 11:
+            nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 12:
+            nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 13:
+            nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 14:
+            nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 15:
+            nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 16:
+            nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 17:
+            nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 18:
+            nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 19:
+            nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 20:
+            nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 21:
+            nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 22:
+            nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 23:
+            nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 24:
+            nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 25:
+            nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 26:
+            nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 27:
+            nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 28:
+            nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 29:
+            nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 30:
+            nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 31:
+            nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 32:
+            nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 33:
+            nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 34:
+            nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 35:
+            nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 36:
+            nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 37:
+            nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 38:
+            nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 39:
+            nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 40:
+            nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 41:
+            nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 42:
+            nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 43:
+            nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 44:
+            nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 45:
+            nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 46:
+            nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 47:
+            nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 48:
+            nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 49:
+            nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 50:
+            nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 51:
+            nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 52:
+            nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 53:
+            nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 54:
+            nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 55:
+            nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 56:
+            nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 57:
+            nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 58:
+            nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 59:
+            nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 60:
+            nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 61:
+            nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 62:
+            nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 63:
+            nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 64:
+            nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 65:
+            nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 66:
+            nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 67:
+            nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 68:
+            nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 69:
+            nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 70:
+            nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 71:
+            nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 72:
+            nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 73:
+            nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 74:
+            nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 75:
+            nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 76:
+            nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 77:
+            nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 78:
+            nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 79:
+            nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 80:
+            nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 81:
+            nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 82:
+            nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 83:
+            nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 84:
+            nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 85:
+            nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 86:
+            nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 87:
+            nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 88:
+            nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 89:
+            nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 90:
+            nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 91:
+            nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 92:
+            nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 93:
+            nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 94:
+            nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        elif handler == 95:
+            nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        else:
+            nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+        # fmt: on
+    else:
+        # ---- the generic path: decode, evaluate both operands, execute
+        ins = np.int64(core[U(pc * CELL + INS)])
+        addr_a, ra_a, ra_b, addr_b, rb_a, rb_b = generic_operands(core, pc, av, bv, s, ins)
+        # one jump on the canonical opcode and modifier (``hot.GENERIC_KEYS``) to
+        # code compiled for them, not an opcode then a modifier decided at run time
+        ck = np.int64(CANONICAL_KEY[ins & 0xFF])
+        # fmt: off
+        if ck == GENERIC_KEYS[0]:
+            nextpc = execute_jmp(GENERIC_KEYS[0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[1]:
+            nextpc = execute_dat(GENERIC_KEYS[1], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[2]:
+            nextpc = execute_mov(GENERIC_KEYS[2], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[3]:
+            nextpc = execute_spl(GENERIC_KEYS[3], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[4]:
+            nextpc = execute_jump(GENERIC_KEYS[4], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[5]:
+            nextpc = execute_mov(GENERIC_KEYS[5], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[6]:
+            nextpc = execute_skip(GENERIC_KEYS[6], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[7]:
+            nextpc = execute_jump(GENERIC_KEYS[7], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[8]:
+            nextpc = execute_arith(GENERIC_KEYS[8], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[9]:
+            nextpc = execute_arith(GENERIC_KEYS[9], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[10]:
+            nextpc = execute_jump(GENERIC_KEYS[10], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[11]:
+            nextpc = execute_jump(GENERIC_KEYS[11], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[12]:
+            nextpc = execute_arith(GENERIC_KEYS[12], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[13]:
+            nextpc = execute_skip(GENERIC_KEYS[13], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[14]:
+            nextpc = execute_skip(GENERIC_KEYS[14], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[15]:
+            nextpc = execute_skip(GENERIC_KEYS[15], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[16]:
+            nextpc = execute_skip(GENERIC_KEYS[16], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[17]:
+            nextpc = execute_jump(GENERIC_KEYS[17], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[18]:
+            nextpc = execute_mov(GENERIC_KEYS[18], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[19]:
+            nextpc = execute_jump(GENERIC_KEYS[19], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[20]:
+            nextpc = execute_arith(GENERIC_KEYS[20], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[21]:
+            nextpc = execute_arith(GENERIC_KEYS[21], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[22]:
+            nextpc = execute_skip(GENERIC_KEYS[22], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[23]:
+            nextpc = execute_arith(GENERIC_KEYS[23], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[24]:
+            nextpc = execute_mov(GENERIC_KEYS[24], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[25]:
+            nextpc = execute_skip(GENERIC_KEYS[25], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[26]:
+            nextpc = execute_jump(GENERIC_KEYS[26], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[27]:
+            nextpc = execute_jump(GENERIC_KEYS[27], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[28]:
+            nextpc = execute_mov(GENERIC_KEYS[28], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[29]:
+            nextpc = execute_arith(GENERIC_KEYS[29], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[30]:
+            nextpc = execute_skip(GENERIC_KEYS[30], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[31]:
+            nextpc = execute_skip(GENERIC_KEYS[31], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[32]:
+            nextpc = execute_nop(GENERIC_KEYS[32], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[33]:
+            nextpc = execute_jump(GENERIC_KEYS[33], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[34]:
+            nextpc = execute_arith(GENERIC_KEYS[34], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[35]:
+            nextpc = execute_skip(GENERIC_KEYS[35], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[36]:
+            nextpc = execute_arith(GENERIC_KEYS[36], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[37]:
+            nextpc = execute_mov(GENERIC_KEYS[37], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[38]:
+            nextpc = execute_arith(GENERIC_KEYS[38], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        elif ck == GENERIC_KEYS[39]:
+            nextpc = execute_skip(GENERIC_KEYS[39], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        else:  # the rarest: decided at run time
+            nextpc = execute(ck, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
+        # fmt: on
+    return nextpc, addr_a
+
+
 # error_model="numpy": no ZeroDivisionError paths (every divisor is checked or s >= 1)
 @njit(cache=True, nogil=True, boundscheck=False, error_model="numpy")
 def run_round(
@@ -227,12 +738,8 @@ def run_round(
         if rw is None:
             if trace is None:
                 handler = np.int64(core[U(c4 + HANDLER)])
-        # The budget test sits here rather than atop the loop so that the jump on
-        # ``handler`` is in a block with one predecessor, not in the loop header (two).
-        # LLVM merges an if/elif chain into one jump table only while the table has fewer
-        # entries than about 128 / (blocks jumping to it): 42 in the header, 64 here.
-        # The rest sit behind one more test, a branch that mispredicts in battles whose
-        # processes mix both groups (papers). 1-4% faster (``bench/engine_ab.py``).
+        # The budget test sits here, before the pop, rather than atop the loop: the
+        # turn's work starts only once a step is left.
         if left <= 0:
             break
         h += 1
@@ -248,203 +755,9 @@ def run_round(
         # mispredicts 12-18% slower.)
         nwo = np.int64(q[U(wo + WQ_NEXT)])
         nh = np.int64(q[U(nwo + WQ_HEAD)])
-        if handler != 0:
-            # one jump straight to code compiled for this exact instruction: each branch
-            # runs its shape, a constant tuple, which LLVM inlines and folds
-            # fmt: off
-            if handler == 1:
-                nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 2:
-                nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 3:
-                nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 4:
-                nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 5:
-                nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 6:
-                nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 7:
-                nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 8:
-                nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 9:
-                nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 10:
-                nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 11:
-                nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 12:
-                nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 13:
-                nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 14:
-                nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 15:
-                nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 16:
-                nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 17:
-                nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 18:
-                nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 19:
-                nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 20:
-                nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 21:
-                nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 22:
-                nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 23:
-                nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 24:
-                nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 25:
-                nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 26:
-                nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 27:
-                nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 28:
-                nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 29:
-                nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 30:
-                nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 31:
-                nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 32:
-                nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 33:
-                nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 34:
-                nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 35:
-                nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 36:
-                nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 37:
-                nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 38:
-                nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 39:
-                nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 40:
-                nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 41:
-                nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 42:
-                nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 43:
-                nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 44:
-                nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 45:
-                nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 46:
-                nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 47:
-                nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 48:
-                nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 49:
-                nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 50:
-                nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 51:
-                nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 52:
-                nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 53:
-                nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 54:
-                nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 55:
-                nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 56:
-                nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 57:
-                nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 58:
-                nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 59:
-                nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 60:
-                nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 61:
-                nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 62:
-                nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 63:
-                nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 64:
-                nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 65:
-                nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 66:
-                nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 67:
-                nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 68:
-                nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 69:
-                nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 70:
-                nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 71:
-                nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 72:
-                nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 73:
-                nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 74:
-                nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 75:
-                nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 76:
-                nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 77:
-                nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 78:
-                nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 79:
-                nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 80:
-                nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 81:
-                nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 82:
-                nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 83:
-                nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 84:
-                nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 85:
-                nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 86:
-                nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 87:
-                nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 88:
-                nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 89:
-                nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 90:
-                nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 91:
-                nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 92:
-                nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 93:
-                nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 94:
-                nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 95:
-                nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            else:
-                nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            # fmt: on
+        if rw is None and trace is None:
+            # one jump to code compiled for the cell's instruction (``run_instruction``)
+            nextpc, addr_a = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
         else:
             # ---- the generic path: decode, evaluate both operands, execute
             ins = np.int64(core[U(c4 + INS)])
@@ -459,202 +772,7 @@ def run_round(
             a_mode = (ins >> 8) & 7
             b_mode = (ins >> 11) & 7
             if rw is None:
-                # one branch per pair of modes, both constants
-                # fmt: off
-                pair = (ins >> 8) & 63
-                if pair == 0:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 1:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 2:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 3:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 4:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 5:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 6:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 7:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 8:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 9:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 10:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 11:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 12:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 13:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 14:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 15:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 16:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 17:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 18:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 19:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 20:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 21:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 22:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 23:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 24:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 25:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 26:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 27:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 28:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 29:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 30:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 31:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 32:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 33:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 34:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 35:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 36:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 37:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 38:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 39:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 40:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 41:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 42:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 43:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 44:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 45:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 46:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 47:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 48:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 49:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 50:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 51:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 52:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 53:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 54:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 55:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 56:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 57:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 58:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 59:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 60:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 61:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 62:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                else:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                # fmt: on
+                addr_a, ra_a, ra_b, addr_b, rb_a, rb_b = generic_operands(core, pc, av, bv, s, ins)
                 raddr_b = addr_b
             else:
                 _, addr_a, ra_a, ra_b = operand_limited(core, pc, av, s, a_mode, rw[0], rw[1])
@@ -663,99 +781,10 @@ def run_round(
                 trace[row, TR_ADDR_A] = addr_a
                 trace[row, TR_ADDR_B] = addr_b
                 trace[row, TR_RADDR_B] = raddr_b
-            if rw is None and trace is None:
-                # one jump on the canonical opcode and modifier (``hot.GENERIC_KEYS``) to
-                # code compiled for them, not an opcode then a modifier decided at run time
-                ck = np.int64(CANONICAL_KEY[ins & 0xFF])
-                # fmt: off
-                if ck == GENERIC_KEYS[0]:
-                    nextpc = execute_jmp(GENERIC_KEYS[0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[1]:
-                    nextpc = execute_dat(GENERIC_KEYS[1], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[2]:
-                    nextpc = execute_mov(GENERIC_KEYS[2], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[3]:
-                    nextpc = execute_spl(GENERIC_KEYS[3], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[4]:
-                    nextpc = execute_jump(GENERIC_KEYS[4], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[5]:
-                    nextpc = execute_mov(GENERIC_KEYS[5], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[6]:
-                    nextpc = execute_skip(GENERIC_KEYS[6], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[7]:
-                    nextpc = execute_jump(GENERIC_KEYS[7], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[8]:
-                    nextpc = execute_arith(GENERIC_KEYS[8], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[9]:
-                    nextpc = execute_arith(GENERIC_KEYS[9], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[10]:
-                    nextpc = execute_jump(GENERIC_KEYS[10], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[11]:
-                    nextpc = execute_jump(GENERIC_KEYS[11], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[12]:
-                    nextpc = execute_arith(GENERIC_KEYS[12], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[13]:
-                    nextpc = execute_skip(GENERIC_KEYS[13], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[14]:
-                    nextpc = execute_skip(GENERIC_KEYS[14], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[15]:
-                    nextpc = execute_skip(GENERIC_KEYS[15], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[16]:
-                    nextpc = execute_skip(GENERIC_KEYS[16], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[17]:
-                    nextpc = execute_jump(GENERIC_KEYS[17], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[18]:
-                    nextpc = execute_mov(GENERIC_KEYS[18], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[19]:
-                    nextpc = execute_jump(GENERIC_KEYS[19], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[20]:
-                    nextpc = execute_arith(GENERIC_KEYS[20], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[21]:
-                    nextpc = execute_arith(GENERIC_KEYS[21], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[22]:
-                    nextpc = execute_skip(GENERIC_KEYS[22], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[23]:
-                    nextpc = execute_arith(GENERIC_KEYS[23], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[24]:
-                    nextpc = execute_mov(GENERIC_KEYS[24], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[25]:
-                    nextpc = execute_skip(GENERIC_KEYS[25], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[26]:
-                    nextpc = execute_jump(GENERIC_KEYS[26], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[27]:
-                    nextpc = execute_jump(GENERIC_KEYS[27], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[28]:
-                    nextpc = execute_mov(GENERIC_KEYS[28], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[29]:
-                    nextpc = execute_arith(GENERIC_KEYS[29], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[30]:
-                    nextpc = execute_skip(GENERIC_KEYS[30], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[31]:
-                    nextpc = execute_skip(GENERIC_KEYS[31], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[32]:
-                    nextpc = execute_nop(GENERIC_KEYS[32], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[33]:
-                    nextpc = execute_jump(GENERIC_KEYS[33], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[34]:
-                    nextpc = execute_arith(GENERIC_KEYS[34], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[35]:
-                    nextpc = execute_skip(GENERIC_KEYS[35], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[36]:
-                    nextpc = execute_arith(GENERIC_KEYS[36], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[37]:
-                    nextpc = execute_mov(GENERIC_KEYS[37], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[38]:
-                    nextpc = execute_arith(GENERIC_KEYS[38], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[39]:
-                    nextpc = execute_skip(GENERIC_KEYS[39], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                else:  # the rarest: decided at run time
-                    nextpc = execute(ck, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                # fmt: on
-            else:
-                nextpc = execute(
-                    ins & 0xFF, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
-                    s, maxproc, pspace, psize, pidx, lastres,
-                )  # fmt: skip
+            nextpc = execute(
+                ins & 0xFF, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+                s, maxproc, pspace, psize, pidx, lastres,
+            )  # fmt: skip
 
         left -= 1
         if nextpc >= 0:
@@ -849,12 +878,8 @@ def run_round(
         if rw is None:
             if trace is None:
                 handler = np.int64(core[U(c4 + HANDLER)])
-        # The budget test sits here rather than atop the loop so that the jump on
-        # ``handler`` is in a block with one predecessor, not in the loop header (two).
-        # LLVM merges an if/elif chain into one jump table only while the table has fewer
-        # entries than about 128 / (blocks jumping to it): 42 in the header, 64 here.
-        # The rest sit behind one more test, a branch that mispredicts in battles whose
-        # processes mix both groups (papers). 1-4% faster (``bench/engine_ab.py``).
+        # The budget test sits here, before the pop, rather than atop the loop: the
+        # turn's work starts only once a step is left.
         if left <= 0:
             break
         h += 1
@@ -870,203 +895,9 @@ def run_round(
         # mispredicts 12-18% slower.)
         nwo = np.int64(q[U(wo + WQ_NEXT)])
         nh = np.int64(q[U(nwo + WQ_HEAD)])
-        if handler != 0:
-            # one jump straight to code compiled for this exact instruction: each branch
-            # runs its shape, a constant tuple, which LLVM inlines and folds
-            # fmt: off
-            if handler == 1:
-                nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 2:
-                nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 3:
-                nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 4:
-                nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 5:
-                nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 6:
-                nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 7:
-                nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 8:
-                nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 9:
-                nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 10:
-                nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 11:
-                nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 12:
-                nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 13:
-                nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 14:
-                nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 15:
-                nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 16:
-                nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 17:
-                nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 18:
-                nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 19:
-                nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 20:
-                nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 21:
-                nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 22:
-                nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 23:
-                nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 24:
-                nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 25:
-                nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 26:
-                nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 27:
-                nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 28:
-                nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 29:
-                nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 30:
-                nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 31:
-                nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 32:
-                nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 33:
-                nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 34:
-                nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 35:
-                nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 36:
-                nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 37:
-                nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 38:
-                nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 39:
-                nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 40:
-                nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 41:
-                nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 42:
-                nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 43:
-                nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 44:
-                nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 45:
-                nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 46:
-                nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 47:
-                nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 48:
-                nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 49:
-                nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 50:
-                nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 51:
-                nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 52:
-                nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 53:
-                nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 54:
-                nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 55:
-                nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 56:
-                nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 57:
-                nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 58:
-                nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 59:
-                nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 60:
-                nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 61:
-                nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 62:
-                nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 63:
-                nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 64:
-                nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 65:
-                nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 66:
-                nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 67:
-                nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 68:
-                nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 69:
-                nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 70:
-                nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 71:
-                nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 72:
-                nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 73:
-                nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 74:
-                nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 75:
-                nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 76:
-                nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 77:
-                nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 78:
-                nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 79:
-                nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 80:
-                nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 81:
-                nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 82:
-                nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 83:
-                nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 84:
-                nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 85:
-                nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 86:
-                nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 87:
-                nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 88:
-                nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 89:
-                nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 90:
-                nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 91:
-                nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 92:
-                nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 93:
-                nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 94:
-                nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            elif handler == 95:
-                nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            else:
-                nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
-            # fmt: on
+        if rw is None and trace is None:
+            # one jump to code compiled for the cell's instruction (``run_instruction``)
+            nextpc, addr_a = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
         else:
             # ---- the generic path: decode, evaluate both operands, execute
             ins = np.int64(core[U(c4 + INS)])
@@ -1081,202 +912,7 @@ def run_round(
             a_mode = (ins >> 8) & 7
             b_mode = (ins >> 11) & 7
             if rw is None:
-                # one branch per pair of modes, both constants
-                # fmt: off
-                pair = (ins >> 8) & 63
-                if pair == 0:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 1:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 2:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 3:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 4:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 5:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 6:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 7:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 0)
-                elif pair == 8:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 9:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 10:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 11:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 12:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 13:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 14:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 15:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 1)
-                elif pair == 16:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 17:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 18:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 19:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 20:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 21:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 22:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 23:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 2)
-                elif pair == 24:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 25:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 26:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 27:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 28:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 29:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 30:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 31:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 3)
-                elif pair == 32:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 33:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 34:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 35:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 36:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 37:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 38:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 39:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 4)
-                elif pair == 40:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 41:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 42:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 43:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 44:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 45:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 46:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 47:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 5)
-                elif pair == 48:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 49:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 50:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 51:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 52:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 53:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 54:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 55:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 6)
-                elif pair == 56:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 0)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 57:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 1)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 58:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 2)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 59:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 3)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 60:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 4)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 61:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 5)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                elif pair == 62:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 6)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                else:
-                    addr_a, ra_a, ra_b = operand(core, pc, av, s, 7)
-                    addr_b, rb_a, rb_b = operand(core, pc, bv, s, 7)
-                # fmt: on
+                addr_a, ra_a, ra_b, addr_b, rb_a, rb_b = generic_operands(core, pc, av, bv, s, ins)
                 raddr_b = addr_b
             else:
                 _, addr_a, ra_a, ra_b = operand_limited(core, pc, av, s, a_mode, rw[0], rw[1])
@@ -1285,99 +921,10 @@ def run_round(
                 trace[row, TR_ADDR_A] = addr_a
                 trace[row, TR_ADDR_B] = addr_b
                 trace[row, TR_RADDR_B] = raddr_b
-            if rw is None and trace is None:
-                # one jump on the canonical opcode and modifier (``hot.GENERIC_KEYS``) to
-                # code compiled for them, not an opcode then a modifier decided at run time
-                ck = np.int64(CANONICAL_KEY[ins & 0xFF])
-                # fmt: off
-                if ck == GENERIC_KEYS[0]:
-                    nextpc = execute_jmp(GENERIC_KEYS[0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[1]:
-                    nextpc = execute_dat(GENERIC_KEYS[1], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[2]:
-                    nextpc = execute_mov(GENERIC_KEYS[2], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[3]:
-                    nextpc = execute_spl(GENERIC_KEYS[3], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[4]:
-                    nextpc = execute_jump(GENERIC_KEYS[4], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[5]:
-                    nextpc = execute_mov(GENERIC_KEYS[5], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[6]:
-                    nextpc = execute_skip(GENERIC_KEYS[6], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[7]:
-                    nextpc = execute_jump(GENERIC_KEYS[7], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[8]:
-                    nextpc = execute_arith(GENERIC_KEYS[8], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[9]:
-                    nextpc = execute_arith(GENERIC_KEYS[9], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[10]:
-                    nextpc = execute_jump(GENERIC_KEYS[10], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[11]:
-                    nextpc = execute_jump(GENERIC_KEYS[11], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[12]:
-                    nextpc = execute_arith(GENERIC_KEYS[12], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[13]:
-                    nextpc = execute_skip(GENERIC_KEYS[13], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[14]:
-                    nextpc = execute_skip(GENERIC_KEYS[14], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[15]:
-                    nextpc = execute_skip(GENERIC_KEYS[15], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[16]:
-                    nextpc = execute_skip(GENERIC_KEYS[16], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[17]:
-                    nextpc = execute_jump(GENERIC_KEYS[17], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[18]:
-                    nextpc = execute_mov(GENERIC_KEYS[18], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[19]:
-                    nextpc = execute_jump(GENERIC_KEYS[19], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[20]:
-                    nextpc = execute_arith(GENERIC_KEYS[20], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[21]:
-                    nextpc = execute_arith(GENERIC_KEYS[21], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[22]:
-                    nextpc = execute_skip(GENERIC_KEYS[22], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[23]:
-                    nextpc = execute_arith(GENERIC_KEYS[23], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[24]:
-                    nextpc = execute_mov(GENERIC_KEYS[24], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[25]:
-                    nextpc = execute_skip(GENERIC_KEYS[25], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[26]:
-                    nextpc = execute_jump(GENERIC_KEYS[26], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[27]:
-                    nextpc = execute_jump(GENERIC_KEYS[27], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[28]:
-                    nextpc = execute_mov(GENERIC_KEYS[28], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[29]:
-                    nextpc = execute_arith(GENERIC_KEYS[29], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[30]:
-                    nextpc = execute_skip(GENERIC_KEYS[30], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[31]:
-                    nextpc = execute_skip(GENERIC_KEYS[31], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[32]:
-                    nextpc = execute_nop(GENERIC_KEYS[32], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[33]:
-                    nextpc = execute_jump(GENERIC_KEYS[33], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[34]:
-                    nextpc = execute_arith(GENERIC_KEYS[34], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[35]:
-                    nextpc = execute_skip(GENERIC_KEYS[35], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[36]:
-                    nextpc = execute_arith(GENERIC_KEYS[36], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[37]:
-                    nextpc = execute_mov(GENERIC_KEYS[37], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[38]:
-                    nextpc = execute_arith(GENERIC_KEYS[38], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                elif ck == GENERIC_KEYS[39]:
-                    nextpc = execute_skip(GENERIC_KEYS[39], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                else:  # the rarest: decided at run time
-                    nextpc = execute(ck, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
-                # fmt: on
-            else:
-                nextpc = execute(
-                    ins & 0xFF, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
-                    s, maxproc, pspace, psize, pidx, lastres,
-                )  # fmt: skip
+            nextpc = execute(
+                ins & 0xFF, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, raddr_b, rb_a, rb_b,
+                s, maxproc, pspace, psize, pidx, lastres,
+            )  # fmt: skip
 
         left -= 1
         if nextpc >= 0:
