@@ -128,18 +128,17 @@ def _hot(execute_opcode):
     One call per branch of the round loop's hot ladder, not three: numba's front end, not
     LLVM, takes most of the kernel's first compile, and it grows with the calls and
     arguments it types (this halved it). LLVM inlines the call and folds the shape.
-    Returns ``(nextpc, addr_a)``: the DRQ coverage books an SPL's new process at addr_a.
+    Returns what the executor returns (``nextpc``).
     """
 
     @njit(nogil=True, forceinline=True, error_model="numpy")
     def run(shape, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres):
         addr_a, ra_a, ra_b = operand(core, pc, av, s, shape[1])
         addr_b, rb_a, rb_b = operand(core, pc, bv, s, shape[2])
-        nextpc = execute_opcode(
+        return execute_opcode(
             shape[0], core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b,
             s, maxproc, pspace, psize, pidx, lastres,
         )  # fmt: skip
-        return nextpc, addr_a
 
     return run
 
@@ -361,7 +360,7 @@ def generic_operands(core, pc, av, bv, s, ins):
 
 @njit(nogil=True, forceinline=True, error_model="numpy", _nrt=False)
 def run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres):
-    """Execute the instruction at ``pc``, whose cell holds ``handler``; returns ``(nextpc, addr_a)``.
+    """Execute the instruction at ``pc``, whose cell holds ``handler``; returns ``nextpc``.
 
     The round loop's jump, in a function of its own so that it is one jump table. LLVM
     builds a switch from an if/elif chain by folding each test into the switch before
@@ -379,197 +378,197 @@ def run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize,
         # runs its shape, a constant tuple, which LLVM inlines and folds
         # fmt: off
         if handler == 1:
-            nextpc, addr_a = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[0], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 2:
-            nextpc, addr_a = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[1], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 3:
-            nextpc, addr_a = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[2], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 4:
-            nextpc, addr_a = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[3], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 5:
-            nextpc, addr_a = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[4], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 6:
-            nextpc, addr_a = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[5], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 7:
-            nextpc, addr_a = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[6], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 8:
-            nextpc, addr_a = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[7], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 9:
-            nextpc, addr_a = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[8], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 10:
-            nextpc, addr_a = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[9], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 11:
-            nextpc, addr_a = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[10], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 12:
-            nextpc, addr_a = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[11], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 13:
-            nextpc, addr_a = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[12], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 14:
-            nextpc, addr_a = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[13], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 15:
-            nextpc, addr_a = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[14], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 16:
-            nextpc, addr_a = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[15], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 17:
-            nextpc, addr_a = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[16], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 18:
-            nextpc, addr_a = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[17], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 19:
-            nextpc, addr_a = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[18], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 20:
-            nextpc, addr_a = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[19], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 21:
-            nextpc, addr_a = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[20], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 22:
-            nextpc, addr_a = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[21], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 23:
-            nextpc, addr_a = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[22], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 24:
-            nextpc, addr_a = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[23], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 25:
-            nextpc, addr_a = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[24], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 26:
-            nextpc, addr_a = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[25], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 27:
-            nextpc, addr_a = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[26], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 28:
-            nextpc, addr_a = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[27], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 29:
-            nextpc, addr_a = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[28], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 30:
-            nextpc, addr_a = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[29], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 31:
-            nextpc, addr_a = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[30], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 32:
-            nextpc, addr_a = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[31], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 33:
-            nextpc, addr_a = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[32], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 34:
-            nextpc, addr_a = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[33], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 35:
-            nextpc, addr_a = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[34], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 36:
-            nextpc, addr_a = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[35], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 37:
-            nextpc, addr_a = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[36], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 38:
-            nextpc, addr_a = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[37], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 39:
-            nextpc, addr_a = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[38], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 40:
-            nextpc, addr_a = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[39], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 41:
-            nextpc, addr_a = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[40], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 42:
-            nextpc, addr_a = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[41], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 43:
-            nextpc, addr_a = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[42], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 44:
-            nextpc, addr_a = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[43], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 45:
-            nextpc, addr_a = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[44], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 46:
-            nextpc, addr_a = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[45], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 47:
-            nextpc, addr_a = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[46], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 48:
-            nextpc, addr_a = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[47], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 49:
-            nextpc, addr_a = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[48], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 50:
-            nextpc, addr_a = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[49], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 51:
-            nextpc, addr_a = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[50], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 52:
-            nextpc, addr_a = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[51], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 53:
-            nextpc, addr_a = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[52], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 54:
-            nextpc, addr_a = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[53], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 55:
-            nextpc, addr_a = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[54], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 56:
-            nextpc, addr_a = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[55], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 57:
-            nextpc, addr_a = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_skip(HOT[56], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 58:
-            nextpc, addr_a = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[57], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 59:
-            nextpc, addr_a = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[58], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 60:
-            nextpc, addr_a = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[59], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 61:
-            nextpc, addr_a = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[60], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 62:
-            nextpc, addr_a = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[61], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 63:
-            nextpc, addr_a = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[62], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 64:
-            nextpc, addr_a = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[63], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 65:
-            nextpc, addr_a = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[64], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 66:
-            nextpc, addr_a = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[65], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 67:
-            nextpc, addr_a = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[66], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 68:
-            nextpc, addr_a = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_skip(HOT[67], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 69:
-            nextpc, addr_a = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_dat(HOT[68], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 70:
-            nextpc, addr_a = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[69], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 71:
-            nextpc, addr_a = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[70], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 72:
-            nextpc, addr_a = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[71], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 73:
-            nextpc, addr_a = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[72], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 74:
-            nextpc, addr_a = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[73], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 75:
-            nextpc, addr_a = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[74], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 76:
-            nextpc, addr_a = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[75], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 77:
-            nextpc, addr_a = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[76], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 78:
-            nextpc, addr_a = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[77], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 79:
-            nextpc, addr_a = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[78], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 80:
-            nextpc, addr_a = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[79], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 81:
-            nextpc, addr_a = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[80], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 82:
-            nextpc, addr_a = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[81], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 83:
-            nextpc, addr_a = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[82], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 84:
-            nextpc, addr_a = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[83], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 85:
-            nextpc, addr_a = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_skip(HOT[84], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 86:
-            nextpc, addr_a = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[85], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 87:
-            nextpc, addr_a = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[86], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 88:
-            nextpc, addr_a = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[87], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 89:
-            nextpc, addr_a = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[88], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 90:
-            nextpc, addr_a = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jmp(HOT[89], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 91:
-            nextpc, addr_a = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[90], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 92:
-            nextpc, addr_a = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[91], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 93:
-            nextpc, addr_a = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_mov(HOT[92], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 94:
-            nextpc, addr_a = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_arith(HOT[93], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         elif handler == 95:
-            nextpc, addr_a = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_spl(HOT[94], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         else:
-            nextpc, addr_a = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
+            nextpc = hot_jump(HOT[95], core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)
         # fmt: on
     else:
         # ---- the generic path: decode, evaluate both operands, execute
@@ -662,7 +661,7 @@ def run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize,
         else:  # the rarest: decided at run time
             nextpc = execute(ck, core, q, wo, pc, addr_a, ra_a, ra_b, addr_b, addr_b, rb_a, rb_b, s, maxproc, pspace, psize, pidx, lastres)
         # fmt: on
-    return nextpc, addr_a
+    return nextpc
 
 
 # error_model="numpy": no ZeroDivisionError paths (every divisor is checked or s >= 1)
@@ -757,7 +756,7 @@ def run_round(
         nh = np.int64(q[U(nwo + WQ_HEAD)])
         if rw is None and trace is None:
             # one jump to code compiled for the cell's instruction (``run_instruction``)
-            nextpc, addr_a = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
+            nextpc = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
         else:
             # ---- the generic path: decode, evaluate both operands, execute
             ins = np.int64(core[U(c4 + INS)])
@@ -804,8 +803,10 @@ def run_round(
             elif nextpc != DIES:  # SPL: the next instruction, and the new process if room
                 nxt = pc + 1
                 cov[U(cov_base + (0 if nxt == s else nxt))] = 1
-                if nextpc == SPAWNED:
-                    cov[U(cov_base + addr_a)] = 1
+                if nextpc == SPAWNED:  # the new process is the queue's last entry
+                    last = np.int64(q[U(wo + WQ_TAIL)])
+                    last = (last if last > 0 else maxproc) - 1
+                    cov[U(cov_base + q[U(wo + QB + last)])] = 1
                     spawned[U(widx)] += 1
 
         cur = wo
@@ -897,7 +898,7 @@ def run_round(
         nh = np.int64(q[U(nwo + WQ_HEAD)])
         if rw is None and trace is None:
             # one jump to code compiled for the cell's instruction (``run_instruction``)
-            nextpc, addr_a = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
+            nextpc = run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize, pidx, lastres)  # fmt: skip
         else:
             # ---- the generic path: decode, evaluate both operands, execute
             ins = np.int64(core[U(c4 + INS)])
@@ -944,8 +945,10 @@ def run_round(
             elif nextpc != DIES:  # SPL: the next instruction, and the new process if room
                 nxt = pc + 1
                 cov[U(cov_base + (0 if nxt == s else nxt))] = 1
-                if nextpc == SPAWNED:
-                    cov[U(cov_base + addr_a)] = 1
+                if nextpc == SPAWNED:  # the new process is the queue's last entry
+                    last = np.int64(q[U(wo + WQ_TAIL)])
+                    last = (last if last > 0 else maxproc) - 1
+                    cov[U(cov_base + q[U(wo + QB + last)])] = 1
                     spawned[U(widx)] += 1
 
         cur = wo
