@@ -37,7 +37,11 @@ from arena.mars.kernel import TR_INS, TR_NPROCS, TR_W  # noqa: E402
 from arena.redcode import assemble_file  # noqa: E402
 from arena.settings import Settings  # noqa: E402
 
-FIGHT = re.compile(r"\s+([\d.]+) \|\s+([\d.]+) \(([\d.]+)x\)\s+([\d.]+) M\s+(\S+) vs (\S+)\s*$")
+# arena's MIPS | pMARS's MIPS (ratio) [| another simulator's MIPS (ratio)] instructions names
+FIGHT = re.compile(
+    r"\s+([\d.]+) \|\s+([\d.]+) \(([\d.]+)x\)(?:\s+\|\s+[\d.]+ \([\d.]+x\))*"
+    r"\s+([\d.]+) M\s+(\S+) vs (\S+)\s*$"
+)
 
 
 def listed_fights(text: str) -> list[tuple[float, float, str, str]]:

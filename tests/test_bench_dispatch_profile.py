@@ -9,10 +9,11 @@ from tests.conftest import REPO
 
 SCRIPT = REPO / "bench" / "dispatch_profile.py"
 
-# two lines as ``bench/mips.py --per-fight`` prints them, around other output
+# two lines as ``bench/mips.py --per-fight`` prints them (the second with PyCorewar's
+# column too), around other output
 PRINTOUT = """  per fight, best of runs, MIPS: arena (every instruction) | pMARS (arena's ratio)
      200.0 |   80.0 (2.50x)     1.0 M  {a} vs {b}
-     300.0 |   60.0 (5.00x)     3.0 M  {b} vs {a}
+     300.0 |   60.0 (5.00x) |   90.0 (3.33x)     3.0 M  {b} vs {a}
   742137542 instructions
 """
 

@@ -10,8 +10,9 @@ specialisation per combination and prunes the ``is None`` branches, so the plain
 path carries no tracing, DRQ or read/write-limit code at all. Without tracing or limits,
 the loop runs each instruction with ``run_instruction``: one jump to the specialised code
 of the instructions of ``arena.mars.hot``, or to code compiled for the others' pair of
-modes and then for their opcode and modifier (``hot.GENERIC_KEYS``); two turns per pass, in two verbatim copies of a turn's code, so that each warrior of a
-pair has its own handler jump (see the comment before the second).
+modes and then for their opcode and modifier (``hot.GENERIC_KEYS``); two turns per pass,
+in two verbatim copies of a turn's code, so that each warrior of a pair has its own
+handler jump (see the comment before the second).
 
 Turns and budgets (pMARS ``sim.c``, ``golden/README.md`` §1.8): a turn passes to the next
 living warrior; a warrior with no process leaves the ring at once. The budget ``cycle``
@@ -365,13 +366,14 @@ def run_instruction(handler, core, q, wo, pc, av, bv, s, maxproc, pspace, psize,
     The round loop's jump, in a function of its own so that it is one jump table. LLVM
     builds a switch from an if/elif chain by folding each test into the switch before
     it, and refuses to fold into a switch of N targets whose block has 128 / N
-    predecessors or more: only a function's first block, which has none, takes up to
-    128. In the
-    round loop the chain stopped at 64 targets and the rest sat behind one more test,
-    a branch that mispredicts when a warrior's processes mix both groups. Here the
-    chain starts the function, so all 97 targets are one table, and LLVM inlines the
-    function (``forceinline``) into each copy of a turn, the table with it. 3-4%
-    faster (``bench/engine_ab.py``). ``_nrt=False``: see ``generic_operands``.
+    predecessors or more; a function's first block has none, so there the switch grows
+    to 128 targets. In the round loop the chain stopped at 64 targets and the rest sat
+    behind one more test, a branch that mispredicts when a warrior's processes mix both
+    groups. Here all 97 targets are one table, and LLVM inlines the function
+    (``forceinline``) into each copy of a turn, the table with it: 1-4% faster
+    (``bench/engine_ab.py``). Only ``nextpc`` comes back, one value fewer kept across
+    the jump (the DRQ rules read an SPL's new process back from the queue).
+    ``_nrt=False``: see ``generic_operands``.
     """
     if handler != 0:
         # one jump straight to code compiled for this exact instruction: each branch
