@@ -6,9 +6,8 @@
 ``bench/mips.py`` reports arena's speed on all cores over one core. On a virtual machine
 the cores may share a physical core or a memory bus with each other or with other tenants,
 and then no engine reaches 2x. This measures that ceiling: it plays the same fights
-(``--pairs`` random pairs of distinct warriors of DIR, ``random.Random(--seed)``, a ``-F``
-position uniform in [100, 7900], ``--rounds`` rounds each, every instruction run, one
-thread) in one process alone, then in two separate processes started together, which
+(``--pairs`` random pairs of DIR drawn as ``bench/engine_ab.py`` draws them, ``--rounds``
+rounds each, every instruction run, one thread) in one process alone, then in two separate processes started together, which
 share nothing; ``--runs`` times, alternately. Prints each run's MIPS, then the medians
 and the two processes' summed speed over one alone.
 """
@@ -16,58 +15,40 @@ and the two processes' summed speed over one alone.
 from __future__ import annotations
 
 import argparse
-import random
+import json
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from engine_ab import REPO, draw  # the same draw of fights as the engine A/B
 
 
-def worker(paths: list[str], positions: list[int], rounds: int) -> None:
+def worker(fights: list[list], rounds: int) -> None:
     """Load and warm up, say ``ready``, wait for ``go``, play, print MIPS."""
     from arena.battle import play
     from arena.redcode import assemble_file
     from arena.settings import Settings
 
     settings = Settings()
-    warriors = [assemble_file(p, settings).warrior for p in paths]
-    fights = list(zip(warriors[0::2], warriors[1::2], positions, strict=True))
-    play([fights[0][0], fights[0][1]], settings, rounds=1, fixed_position=fights[0][2])
+    pairs = [([assemble_file(p, settings).warrior for p in paths], f) for paths, f in fights]
+    play(pairs[0][0], settings, rounds=1, fixed_position=pairs[0][1])
     print("ready", flush=True)
     sys.stdin.readline()
     start = time.perf_counter()
     executed = 0
-    for a, b, f in fights:
+    for pair, f in pairs:
         kw = dict(rounds=rounds, fixed_position=f, threads=1, stop_certain_ties=False)
-        executed += play([a, b], settings, **kw).instructions
+        executed += play(pair, settings, **kw).instructions
     print(executed / (time.perf_counter() - start) / 1e6, flush=True)
-
-
-def draw(directory: Path, pairs: int, seed: int) -> tuple[list[str], list[int]]:
-    from arena.redcode import assemble_file
-    from arena.settings import Settings
-
-    settings = Settings()
-    usable = [str(p) for p in sorted(directory.glob("*.red")) if assemble_file(p, settings).ok]
-    if len(usable) < 2:
-        raise SystemExit(f"{directory}: fewer than two warriors that assemble")
-    rng = random.Random(seed)
-    paths, positions = [], []
-    for _ in range(pairs):
-        paths += rng.sample(usable, 2)
-        positions.append(rng.randint(100, 7900))
-    return paths, positions
 
 
 def together(count: int, args: list[str]) -> list[float]:
     """Start ``count`` workers, let them go at once, return their MIPS."""
     procs = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", *args],
+            [sys.executable, __file__, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -93,17 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # the fights, as JSON
     args = parser.parse_args(argv)
     if args.worker:
-        rounds, *rest = args.worker
-        half = len(rest) // 3 * 2
-        worker(rest[:half], [int(f) for f in rest[half:]], int(rounds))
+        worker(json.loads(args.worker), args.rounds)
         return 0
     if not args.dir.is_dir():
         raise SystemExit(f"--dir {args.dir}: no such folder")
-    paths, positions = draw(args.dir, args.pairs, args.seed)
-    worker_args = [str(args.rounds), *paths, *map(str, positions)]
+    fights = [([str(p) for p in paths], f) for paths, f in draw(args.dir, args.pairs, args.seed, 2)]
+    worker_args = ["--rounds", str(args.rounds), "--worker", json.dumps(fights)]
     alone, pair = [], []
     for run in range(args.runs):
         (one,) = together(1, worker_args)
